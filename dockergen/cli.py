@@ -1,0 +1,188 @@
+"""The command line: parse options, call the API, print, and map errors to exit codes.
+
+Exit codes: 0 success; 1 `check` found stale files or `init`/`generate` refused to overwrite a
+person's file; 2 bad input (a one-line message naming the file); 3 a dockergen bug.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__, api
+from .facts import InspectError, ProjectFacts
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InspectError as exc:
+            click.echo(f"dockergen: error: {exc}", err=True)
+            sys.exit(2)
+        except api.RefusedError as exc:
+            click.echo(str(exc.diff), err=True, nl=False)
+            click.echo(f"dockergen: {exc}", err=True)
+            sys.exit(1)
+        except Exception as exc:  # a bug: say so in one line unless asked for the traceback
+            if os.environ.get("DOCKERGEN_DEBUG"):
+                raise
+            click.echo(
+                f"dockergen: internal error: {type(exc).__name__}: {exc} (DOCKERGEN_DEBUG=1 shows more)", err=True
+            )
+            sys.exit(3)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def plan_options(func: F) -> F:
+    """Options shared by every command that plans a Dockerfile; flags beat [tool.dockergen]."""
+    options = [
+        click.option("--python", help="CPython minor to build for, e.g. 3.13."),
+        click.option("--manager", help="Force the package manager instead of detecting it."),
+        click.option("--entrypoint", help="Command the image runs (space-separated words)."),
+        click.option("--port", type=int, help="Port the app listens on (EXPOSE)."),
+        click.option("--image", help="Base image repository (default: python)."),
+        click.option("--debian", type=click.Choice(["bookworm", "trixie"]), help="Debian release of the images."),
+        click.option("--apt-build", multiple=True, help="Extra Debian package for the builder (repeatable)."),
+        click.option("--apt-run", multiple=True, help="Extra Debian package for the runner (repeatable)."),
+        click.option("--user", help="Name of the non-root user in the runner (default: app)."),
+        click.option("--uid", type=int, help="UID/GID of that user (default: 10001)."),
+        click.option("--group", "groups", multiple=True, help="Dependency group to include (repeatable)."),
+        click.option("--extra", "extras", multiple=True, help="Extra to include (repeatable)."),
+        click.option("--syntax/--no-syntax", default=None, help="Add a '# syntax=docker/dockerfile:1' line."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """CLI flags as settings; flags that were not given are left out so the file's values stay."""
+    apt = {k: list(v) for k, v in (("build", kwargs.pop("apt_build", ())), ("run", kwargs.pop("apt_run", ()))) if v}
+    out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items() if v not in (None, ())}
+    if apt:
+        out["apt"] = apt
+    return out
+
+
+@click.group()
+@click.version_option(__version__, prog_name="dockergen")
+def main() -> None:
+    """Write the Dockerfile an expert would write for a Python project."""
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON (schema in the README).")
+@plan_options
+@handle_errors
+def inspect(path: str, as_json: bool, **kwargs: Any) -> None:
+    """Show what dockergen detects in PATH, and why."""
+    facts, plan = api.inspect(path, **overrides(kwargs))
+    if as_json:
+        data = facts.to_json()
+        data["plan"] = plan.to_json()
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+    else:
+        click.echo(describe(facts))
+        for line in plan.describe():
+            click.echo(line)
+
+
+def describe(facts: ProjectFacts) -> str:
+    lock = facts.lock_file or "none"
+    if facts.lock_consistent is not None:
+        lock += " (current)" if facts.lock_consistent else " (STALE)"
+    runtime = facts.runtime_packages
+    kind = f"installable package, {facts.build_backend}" if facts.installable else "app directory"
+    entry = facts.entrypoint
+    lines = [
+        f"project      {facts.name} ({kind})",
+        f"manager      {facts.manager}: {facts.manager_reason}",
+        f"lock         {lock}{': ' + facts.lock_note if facts.lock_note else ''}",
+        f"python       {facts.python.version}: {'; '.join(facts.python.reasons)}",
+        f"entrypoint   {' '.join(entry.command) + '  (' + entry.reason + ')' if entry else 'none found'}",
+    ]
+    if facts.entrypoint and facts.entrypoint.port:
+        lines.append(f"port         {facts.entrypoint.port}")
+    lines.append(
+        f"runtime      {len(runtime)} packages: "
+        + ", ".join(f"{p.name}=={p.version or '*'}" for p in runtime[:12])
+        + (" ..." if len(runtime) > 12 else "")
+    )
+    if facts.groups:
+        lines.append(f"groups       {', '.join(facts.groups)} (not installed unless asked for)")
+    for index in facts.indexes:
+        lines.append(f"index        {index.name}: {index.url}{' (explicit)' if index.explicit else ''}")
+    if facts.workspace_members:
+        lines.append(f"workspace    {', '.join(facts.workspace_members)}")
+    lines += [f"note         {note}" for note in facts.notes]
+    return "\n".join(lines)
+
+
+def _write(path: str, force: bool, stdout: bool, options: dict[str, Any]) -> dict[str, str] | None:
+    if stdout:
+        click.echo(api.generate(path, **options)["Dockerfile"], nl=False)
+        return None
+    actions = api.write(path, force=force, **options)
+    for name, action in actions.items():
+        click.echo(f"{name}: {action}", err=True)
+    return actions
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Replace files a person wrote or edited (kept as .bak).")
+@plan_options
+@handle_errors
+def init(path: str, force: bool, **kwargs: Any) -> None:
+    """Inspect PATH and write its Dockerfile and .dockerignore."""
+    options = overrides(kwargs)
+    facts, plan = api.inspect(path, **options)
+    click.echo(describe(facts), err=True)
+    for line in plan.describe():
+        click.echo(line, err=True)
+    _write(path, force, False, options)
+    tag = facts.name if facts.name.isidentifier() or facts.name.replace("-", "").isalnum() else "app"
+    click.echo(f"\nNext: docker build -t {tag.lower()} {path}", err=True)
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Replace files a person wrote or edited (kept as .bak).")
+@click.option("--stdout", is_flag=True, help="Print the Dockerfile instead of writing files.")
+@plan_options
+@handle_errors
+def generate(path: str, force: bool, stdout: bool, **kwargs: Any) -> None:
+    """Regenerate the Dockerfile and .dockerignore after the project changed."""
+    _write(path, force, stdout, overrides(kwargs))
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@plan_options
+@handle_errors
+def check(path: str, **kwargs: Any) -> None:
+    """Exit 1 (with a diff) when the committed files differ from what would be generated now."""
+    problems = [s for s in api.status(path, **overrides(kwargs)) if s.state != "current"]
+    for item in problems:
+        click.echo(item.diff, nl=False)
+        hint = {
+            "missing": "missing: run `dockergen init`",
+            "stale": "stale: run `dockergen generate`",
+            "edited": "edited by hand since dockergen wrote it (or not written by dockergen)",
+        }[item.state]
+        click.echo(f"dockergen: {item.name} is {hint}", err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("dockergen: Dockerfile and .dockerignore are current", err=True)

@@ -1,0 +1,136 @@
+"""Plain, typed facts about a project: what the inspectors produce and the planner reads.
+
+Nothing here decides anything about the Dockerfile; it only records what the project's own
+files say, with the reason each fact was chosen where there was a choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class InspectError(Exception):
+    """A project file could not be read; the message names the file and the problem."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a locked package comes from."""
+
+    kind: str  # registry | git | path | directory | editable | workspace | url
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class LockedPackage:
+    """One package pinned by the lock (or by a pinned requirement line)."""
+
+    name: str  # PEP 503 normalised
+    version: str | None
+    groups: tuple[str, ...] = ("main",)
+    marker: str | None = None
+    source: Source = Source("registry")
+    files: tuple[str, ...] = ()  # wheel and sdist file names the lock records
+    hashed: bool = False  # the lock records at least one hash for it
+
+    @property
+    def wheels(self) -> tuple[str, ...]:
+        return tuple(f for f in self.files if f.endswith(".whl"))
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A dependency the manifest declares (not pinned)."""
+
+    name: str
+    specifier: str = ""
+    marker: str | None = None
+    group: str = "main"
+
+
+@dataclass(frozen=True)
+class Index:
+    """A package index other than PyPI that the project names."""
+
+    name: str
+    url: str
+    explicit: bool = False  # only used for packages that name it
+
+
+@dataclass(frozen=True)
+class PythonChoice:
+    version: str  # "3.13"
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entrypoint:
+    command: tuple[str, ...]  # exec form
+    kind: str  # setting | procfile | django | asgi | wsgi | script | module | file
+    reason: str
+    port: int | None = None
+
+
+@dataclass
+class ManagerFacts:
+    """What one package-manager inspector reads; the common parts are added afterwards."""
+
+    manager: str
+    name: str | None = None
+    installable: bool = False
+    build_backend: str | None = None
+    lock_file: str | None = None
+    lock_present: bool = False
+    lock_consistent: bool | None = None  # None: the format does not let us tell
+    lock_note: str = ""
+    inputs: list[str] = field(default_factory=list)  # files the dependency install needs
+    requirements: list[Requirement] = field(default_factory=list)
+    packages: list[LockedPackage] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)  # non-default groups the manifest declares
+    indexes: list[Index] = field(default_factory=list)
+    python_constraints: list[tuple[str, str]] = field(default_factory=list)  # (origin, spec)
+    python_pins: list[tuple[str, str]] = field(default_factory=list)  # (origin, "3.11")
+    scripts: dict[str, str] = field(default_factory=dict)
+    workspace_members: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """Everything later stages plan from."""
+
+    root: str
+    name: str
+    manager: str
+    manager_reason: str
+    installable: bool
+    build_backend: str | None
+    lock_file: str | None
+    lock_present: bool
+    lock_consistent: bool | None
+    lock_note: str
+    inputs: tuple[str, ...]
+    python: PythonChoice
+    requirements: tuple[Requirement, ...]
+    packages: tuple[LockedPackage, ...]
+    groups: tuple[str, ...]
+    indexes: tuple[Index, ...]
+    scripts: dict[str, str]
+    workspace_members: tuple[str, ...]
+    entrypoint: Entrypoint | None
+    settings: dict[str, Any]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def runtime_packages(self) -> tuple[LockedPackage, ...]:
+        return tuple(p for p in self.packages if "main" in p.groups)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["schema"] = 1
+        return data

@@ -1,0 +1,98 @@
+"""The inspector registry: one module per project kind, in precedence order.
+
+Each module has NAME, detect(project) -> (locked, reason) | None, and inspect(project) ->
+ManagerFacts. A module whose lock file is present beats one that only sees a manifest; among
+equals, the order of MODULES decides. `[tool.dockergen] manager` overrides both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ..entrypoint import find_entrypoint
+from ..facts import InspectError, ManagerFacts, ProjectFacts
+from ..options import validate_settings
+from ..project import Project, normalize
+from ..python_version import choose_python, parse_pin
+from . import hatch, pdm, pipenv, piptools, poetry, pylock, requirements, setuptools, uv
+
+MODULES: tuple[ModuleType, ...] = (uv, poetry, pdm, pipenv, pylock, piptools, hatch, requirements, setuptools)
+BY_NAME = {m.NAME: m for m in MODULES}
+
+
+def choose_manager(project: Project, override: str | None) -> tuple[ModuleType, str]:
+    if override:
+        if override not in BY_NAME:
+            raise InspectError("pyproject.toml", f"unknown manager {override!r} (one of: {', '.join(BY_NAME)})")
+        return BY_NAME[override], "[tool.dockergen] manager / --manager"
+    found = [(m, d) for m in MODULES if (d := m.detect(project))]
+    if not found:
+        raise InspectError(
+            str(project.root),
+            "no Python project found (no pyproject.toml, lock file, requirements.txt, Pipfile or setup.py)",
+        )
+    locked = [(m, d) for m, d in found if d[0]]
+    module, (_, reason) = (locked or found)[0]
+    others = [m.NAME for m, _ in found if m is not module]
+    if others:
+        reason += f"; also saw {', '.join(others)} files, lower in precedence"
+    return module, reason
+
+
+def python_pins(project: Project, facts: ManagerFacts, override: str | None) -> list[tuple[str, str]]:
+    pins = []
+    if override:
+        pins.append(("[tool.dockergen] python / --python", parse_pin(override, "pyproject.toml")))
+    if project.exists(".python-version"):
+        lines = [ln for ln in project.text(".python-version").splitlines() if ln.strip() and not ln.startswith("#")]
+        if lines:
+            pins.append((".python-version", parse_pin(lines[0], ".python-version")))
+    pins += facts.python_pins
+    if project.exists("runtime.txt"):
+        pins.append(("runtime.txt", parse_pin(project.text("runtime.txt"), "runtime.txt")))
+    return pins
+
+
+def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -> ProjectFacts:
+    """Read a project directory into ProjectFacts; overrides (CLI flags) beat [tool.dockergen]."""
+    root = Path(path)
+    if not root.is_dir():
+        raise InspectError(str(path), "not a directory")
+    project = Project(root)
+    settings = validate_settings({**project.settings, **{k: v for k, v in (overrides or {}).items() if v}})
+    module, reason = choose_manager(project, settings.get("manager"))
+    facts: ManagerFacts = module.inspect(project)
+    name = facts.name or root.resolve().name
+    python = choose_python(facts.python_constraints, python_pins(project, facts, settings.get("python")))
+    deps = {r.name for r in facts.requirements} | {p.name for p in facts.packages if "main" in p.groups}
+    entry = find_entrypoint(project, settings.get("entrypoint"), facts.scripts, deps, normalize(name))
+    notes = []
+    if entry is None:
+        notes.append("no entrypoint found: set [tool.dockergen] entrypoint or pass --entrypoint")
+    if facts.lock_consistent is False:
+        notes.append(facts.lock_note)
+    return ProjectFacts(
+        root=str(root),
+        name=name,
+        manager=module.NAME,
+        manager_reason=reason,
+        installable=facts.installable,
+        build_backend=facts.build_backend,
+        lock_file=facts.lock_file if facts.lock_present else None,
+        lock_present=facts.lock_present,
+        lock_consistent=facts.lock_consistent,
+        lock_note=facts.lock_note,
+        inputs=tuple(dict.fromkeys(facts.inputs)),
+        python=python,
+        requirements=tuple(facts.requirements),
+        packages=tuple(sorted(facts.packages, key=lambda p: p.name)),
+        groups=tuple(facts.groups),
+        indexes=tuple(facts.indexes),
+        scripts=facts.scripts,
+        workspace_members=tuple(facts.workspace_members),
+        entrypoint=entry,
+        settings=settings,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,114 @@
+"""Pipenv projects: Pipfile (TOML) and Pipfile.lock (JSON, pipfile-spec 6)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Requirement, Source
+from ..project import Project, expect, normalize
+from ..python_version import parse_pin
+
+NAME = "pipenv"
+MANIFEST = "Pipfile"
+LOCK = "Pipfile.lock"
+SECTIONS = {"packages": "main", "dev-packages": "develop"}
+NOT_CATEGORIES = {"source", "requires", "scripts", "pipenv", "packages", "dev-packages"}
+
+
+def detect(project: Project) -> tuple[bool, str] | None:
+    if project.exists(LOCK):
+        return True, "Pipfile.lock present"
+    if project.exists(MANIFEST):
+        return False, "Pipfile present (no Pipfile.lock yet)"
+    return None
+
+
+def inspect(project: Project) -> ManagerFacts:
+    if not project.exists(MANIFEST):
+        raise InspectError(LOCK, "Pipfile.lock without its Pipfile")
+    pipfile = project.toml(MANIFEST)
+    facts = ManagerFacts(NAME, lock_file=LOCK, lock_present=project.exists(LOCK), inputs=[MANIFEST, LOCK])
+    facts.name = project.root.resolve().name
+    facts.requirements = _requirements(pipfile)
+    facts.groups = sorted({r.group for r in facts.requirements if r.group != "main"})
+    facts.indexes = [
+        Index(str(s.get("name", s["url"])), s["url"])
+        for s in expect(pipfile.get("source", []), list, MANIFEST, "[[source]]")
+        if isinstance(s, dict) and isinstance(s.get("url"), str) and "pypi.org" not in s["url"]
+    ]
+    requires = expect(pipfile.get("requires", {}), dict, MANIFEST, "[requires]")
+    version = requires.get("python_version") or requires.get("python_full_version")
+    if version is not None:
+        facts.python_pins.append(("Pipfile python_version", parse_pin(str(version), MANIFEST)))
+    if facts.lock_present:
+        _read_lock(project, facts, pipfile)
+    else:
+        facts.lock_note = "no Pipfile.lock: run `pipenv lock` so builds are reproducible"
+    return facts
+
+
+def _requirements(pipfile: dict[str, Any]) -> list[Requirement]:
+    reqs = []
+    for section, table in pipfile.items():
+        if section in NOT_CATEGORIES and section not in SECTIONS:
+            continue
+        group = SECTIONS.get(section, section)
+        for name, value in expect(table, dict, MANIFEST, f"[{section}]").items():
+            spec = value if isinstance(value, str) else str((value or {}).get("version", ""))
+            reqs.append(Requirement(normalize(name), "" if spec == "*" else spec, None, group))
+    return reqs
+
+
+def pipfile_hash(pipfile: dict[str, Any]) -> str:
+    """The hash Pipfile.lock records in _meta.hash.sha256 (computed as plette does)."""
+    sources = pipfile.get("source") or [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": True}]
+    data: dict[str, Any] = {
+        "_meta": {"sources": sources, "requires": pipfile.get("requires", {})},
+        "default": pipfile.get("packages", {}),
+        "develop": pipfile.get("dev-packages", {}),
+    }
+    for category, values in pipfile.items():
+        if category not in NOT_CATEGORIES and category not in ("default", "develop"):
+            data[category] = values
+    content = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _read_lock(project: Project, facts: ManagerFacts, pipfile: dict[str, Any]) -> None:
+    lock = expect(project.json(LOCK), dict, LOCK, "the top level")
+    meta = expect(lock.get("_meta", {}), dict, LOCK, "_meta")
+    spec = meta.get("pipfile-spec")
+    if spec != 6:
+        raise InspectError(LOCK, f"unsupported pipfile-spec {spec!r} (dockergen reads 6; run `pipenv lock`)")
+    for category, table in lock.items():
+        if category == "_meta":
+            continue
+        group = "main" if category == "default" else category
+        for name, entry in expect(table, dict, LOCK, f"{category!r}").items():
+            entry = expect(entry, dict, LOCK, f"{category}.{name}")
+            version = str(entry.get("version", ""))
+            source = Source("registry")
+            if "git" in entry:
+                source = Source("git", str(entry["git"]))
+            elif "path" in entry or "file" in entry:
+                source = Source("path", str(entry.get("path") or entry.get("file")))
+            facts.packages.append(
+                LockedPackage(
+                    name=normalize(name),
+                    version=version[2:] if version.startswith("==") else None,
+                    groups=(group,),
+                    marker=entry.get("markers") if isinstance(entry.get("markers"), str) else None,
+                    source=source,
+                    hashed=bool(entry.get("hashes")),
+                )
+            )
+    recorded = (meta.get("hash") or {}).get("sha256") if isinstance(meta.get("hash"), dict) else None
+    if not recorded:
+        facts.lock_note = "Pipfile.lock has no _meta.hash: cannot tell whether it is current"
+    elif recorded == pipfile_hash(pipfile):
+        facts.lock_consistent, facts.lock_note = True, "_meta.hash matches Pipfile"
+    else:
+        facts.lock_consistent = False
+        facts.lock_note = "Pipfile.lock is stale: its hash differs from Pipfile; run `pipenv lock`"

@@ -1,0 +1,108 @@
+"""A parser for pip requirements files, shared by the pip-tools and plain-requirements inspectors."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from dataclasses import dataclass, field
+
+from ..facts import Index, InspectError, LockedPackage, Source
+from ..project import Project, parse_requirement
+
+COMMENT = re.compile(r"(^|\s)#.*$")
+MAX_INCLUDE_DEPTH = 20
+
+
+@dataclass
+class RequirementsFile:
+    packages: list[LockedPackage] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # this file and every -r/-c include, in order
+    local: list[str] = field(default_factory=list)  # "." or paths installed from the project tree
+    specifiers: dict[str, str] = field(default_factory=dict)  # name -> the line's version specifier
+
+
+def logical_lines(text: str) -> list[str]:
+    """Join backslash continuations and drop comments, as pip does."""
+    lines, current = [], ""
+    for raw in text.splitlines():
+        line = COMMENT.sub("", raw) if not raw.lstrip().startswith("--hash") else raw
+        if line.endswith("\\"):
+            current += line[:-1] + " "
+            continue
+        current += line
+        if current.strip():
+            lines.append(current.strip())
+        current = ""
+    if current.strip():
+        lines.append(current.strip())
+    return lines
+
+
+def parse(project: Project, rel: str, group: str = "main") -> RequirementsFile:
+    result = RequirementsFile()
+    _parse_into(project, rel, group, result, depth=0, constraint=False)
+    return result
+
+
+def _include(project: Project, parent: str, target: str) -> str:
+    rel = posixpath.normpath(posixpath.join(posixpath.dirname(parent), target))
+    if rel.startswith("../") or rel.startswith("/"):
+        raise InspectError(parent, f"includes {target!r}, which is outside the project")
+    if not project.exists(rel):
+        raise InspectError(parent, f"includes {target!r}, which does not exist")
+    return rel
+
+
+def _parse_into(project: Project, rel: str, group: str, out: RequirementsFile, depth: int, constraint: bool) -> None:
+    if rel in out.files:
+        return  # an include loop, or the same file twice: pip reads it once in effect
+    if depth > MAX_INCLUDE_DEPTH:
+        raise InspectError(rel, f"includes nest deeper than {MAX_INCLUDE_DEPTH} levels")
+    out.files.append(rel)
+    for line in logical_lines(project.text(rel)):
+        try:
+            words = shlex.split(line)
+        except ValueError as exc:
+            raise InspectError(rel, f"cannot read line {line[:60]!r}: {exc}") from None
+        if not words:
+            continue
+        option, _, value = words[0].partition("=")
+        value = value or (words[1] if len(words) > 1 else "")
+        if option in ("-r", "--requirement", "-c", "--constraint"):
+            is_constraint = constraint or option in ("-c", "--constraint")
+            _parse_into(project, _include(project, rel, value), group, out, depth + 1, is_constraint)
+        elif option in ("-i", "--index-url", "--extra-index-url"):
+            if "pypi.org/simple" not in value:
+                out.indexes.append(Index(option.lstrip("-"), value))
+        elif option in ("-e", "--editable") or words[0].startswith((".", "/", "file:")):
+            path = value if option in ("-e", "--editable") else words[0]
+            out.local.append(path)
+        elif option.startswith("-"):
+            continue  # --find-links, --no-binary, --pre and friends do not change what is pinned
+        elif not constraint:
+            package, specifier = _package(rel, words, group)
+            out.packages.append(package)
+            out.specifiers[package.name] = specifier
+
+
+def _package(rel: str, words: list[str], group: str) -> tuple[LockedPackage, str]:
+    spec_words = [w for w in words if not w.startswith("--")]
+    hashes = [w for w in words if w.startswith("--hash")]
+    req_text = " ".join(spec_words)
+    try:
+        req = parse_requirement(req_text, rel, group)
+    except InspectError:
+        raise InspectError(rel, f"cannot read requirement {req_text[:80]!r}") from None
+    pinned = re.fullmatch(r"===?([^,*]+)", req.specifier)
+    url = req_text.split("@", 1)[1].split(";", 1)[0].strip() if "@" in req_text and "://" in req_text else None
+    package = LockedPackage(
+        name=req.name,
+        version=pinned.group(1) if pinned else None,
+        groups=(group,),
+        marker=req.marker,
+        source=Source("url", url) if url else Source("registry"),
+        hashed=bool(hashes),
+    )
+    return package, req.specifier

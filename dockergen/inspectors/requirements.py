@@ -1,0 +1,38 @@
+"""Plain requirements.txt projects (not compiled by pip-tools); versions may be unpinned."""
+
+from __future__ import annotations
+
+from ..facts import ManagerFacts
+from ..project import Project
+from . import reqfile, setuptools
+
+NAME = "requirements"
+MAIN = "requirements.txt"
+DEV_FILES = ("requirements-dev.txt", "dev-requirements.txt", "requirements-test.txt", "test-requirements.txt")
+
+
+def detect(project: Project) -> tuple[bool, str] | None:
+    return (False, "requirements.txt present") if project.exists(MAIN) else None
+
+
+def inspect(project: Project) -> ManagerFacts:
+    facts = ManagerFacts(NAME, lock_file=MAIN, lock_present=True)
+    if setuptools.detect(project):
+        package = setuptools.inspect(project)  # requirements.txt pins, the package itself installs too
+        facts.name, facts.installable, facts.build_backend = package.name, True, package.build_backend
+        facts.scripts, facts.python_constraints = package.scripts, package.python_constraints
+    else:
+        facts.name = project.root.resolve().name
+    main = reqfile.parse(project, MAIN)
+    facts.packages, facts.indexes, facts.inputs = list(main.packages), main.indexes, main.files
+    for dev in DEV_FILES:
+        if project.exists(dev) and dev not in main.files:
+            facts.groups.append("dev")
+            runtime = {p.name for p in main.packages}
+            facts.packages += [p for p in reqfile.parse(project, dev, "dev").packages if p.name not in runtime]
+    unpinned = [p.name for p in main.packages if p.version is None]
+    if unpinned:
+        facts.lock_note = f"not a lock: unpinned {', '.join(unpinned)} resolve at build time"
+    else:
+        facts.lock_note = "every requirement is pinned (==), but transitive pins depend on the file's author"
+    return facts

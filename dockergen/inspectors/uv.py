@@ -1,0 +1,177 @@
+"""uv projects: uv.lock (version 1), [tool.uv], [dependency-groups] and workspaces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Source
+from ..project import (
+    Project,
+    expect,
+    group_names,
+    normalize,
+    pep621_name,
+    pep621_requirements,
+    pep621_scripts,
+    requires_python,
+)
+from .lockgraph import assign_groups
+
+NAME = "uv"
+LOCK = "uv.lock"
+SUPPORTED_VERSIONS = (1,)
+
+
+def detect(project: Project) -> tuple[bool, str] | None:
+    if project.exists(LOCK):
+        return True, "uv.lock present"
+    if project.pyproject_table("tool", "uv"):
+        return False, "[tool.uv] in pyproject.toml (no uv.lock yet)"
+    return None
+
+
+def inspect(project: Project) -> ManagerFacts:
+    if project.pyproject is None:
+        raise InspectError(LOCK if project.exists(LOCK) else "pyproject.toml", "uv project without pyproject.toml")
+    facts = ManagerFacts(NAME, lock_file=LOCK, lock_present=project.exists(LOCK))
+    facts.name = pep621_name(project)
+    facts.build_backend = project.build_backend
+    facts.installable = facts.build_backend is not None and project.pyproject_table("tool", "uv").get("package", True)
+    facts.requirements = pep621_requirements(project)
+    facts.groups = group_names(facts.requirements)
+    facts.scripts = pep621_scripts(project)
+    facts.python_constraints = requires_python(project)
+    facts.indexes = _indexes(project)
+    facts.workspace_members = _members(project)
+    facts.inputs = ["pyproject.toml", LOCK] + [f"{m}/pyproject.toml" for m in facts.workspace_members]
+    if facts.lock_present:
+        _read_lock(project, facts)
+    else:
+        facts.lock_note = "no uv.lock: run `uv lock` so builds are reproducible"
+    return facts
+
+
+def _indexes(project: Project) -> list[Index]:
+    entries = expect(project.pyproject_table("tool", "uv").get("index", []), list, "pyproject.toml", "tool.uv.index")
+    indexes = []
+    for entry in entries:
+        entry = expect(entry, dict, "pyproject.toml", "a [[tool.uv.index]] entry")
+        url = expect(entry.get("url"), str, "pyproject.toml", "tool.uv.index.url")
+        indexes.append(Index(str(entry.get("name", url)), url, bool(entry.get("explicit", False))))
+    return indexes
+
+
+def _members(project: Project) -> list[str]:
+    workspace = project.pyproject_table("tool", "uv", "workspace")
+    patterns = expect(workspace.get("members", []), list, "pyproject.toml", "tool.uv.workspace.members")
+    excluded = set(expect(workspace.get("exclude", []), list, "pyproject.toml", "tool.uv.workspace.exclude"))
+    members: list[str] = []
+    for pattern in patterns:
+        for path in project.glob(f"{expect(pattern, str, 'pyproject.toml', 'a workspace member')}/pyproject.toml"):
+            member = path.rsplit("/", 1)[0]
+            if member not in excluded and member != ".":
+                members.append(member)
+    return members
+
+
+def _source(raw: dict[str, Any]) -> Source:
+    for kind in ("registry", "git", "url", "path", "directory", "editable", "virtual"):
+        if kind in raw:
+            value = str(raw[kind])
+            if kind in ("editable", "virtual") and value != ".":
+                return Source("workspace", value)
+            return Source(kind, value)
+    return Source("registry")
+
+
+def _targets(entries: Any) -> list[str]:
+    """Graph nodes a dependency list points at: 'name', plus 'name[extra]' per requested extra."""
+    out = []
+    for dep in entries or []:
+        if isinstance(dep, dict) and isinstance(dep.get("name"), str):
+            name = normalize(dep["name"])
+            extras = dep.get("extra", [])
+            out += [name] + [f"{name}[{e}]" for e in (extras if isinstance(extras, list) else [])]
+    return out
+
+
+def _read_lock(project: Project, facts: ManagerFacts) -> None:
+    lock = project.toml(LOCK)
+    version = lock.get("version")
+    if version not in SUPPORTED_VERSIONS:
+        raise InspectError(LOCK, f"unsupported lock version {version!r} (dockergen reads version 1)")
+    if isinstance(lock.get("requires-python"), str):
+        facts.python_constraints.append(("uv.lock requires-python", lock["requires-python"]))
+    packages = expect(lock.get("package", []), list, LOCK, "[[package]]")
+    by_name: dict[str, dict[str, Any]] = {}
+    for raw in packages:
+        raw = expect(raw, dict, LOCK, "a [[package]] entry")
+        name = raw.get("name")
+        if not isinstance(name, str):
+            raise InspectError(LOCK, "a [[package]] entry has no name")
+        by_name[normalize(name)] = raw
+    root_name = normalize(facts.name) if facts.name else None
+    root = by_name.get(root_name) if root_name else None
+    if root is None:
+        roots = [n for n, p in by_name.items() if _source(p.get("source", {})).kind in ("editable", "virtual")]
+        root = by_name[roots[0]] if roots else None
+    if root is None:
+        raise InspectError(LOCK, f"the project {facts.name!r} is not in the lock: it was made for another project")
+    root_name = normalize(root["name"])
+
+    # Edges: a package reaches its dependencies, and "pkg[extra]" nodes reach the extra's deps.
+    edges: dict[str, list[str]] = {}
+    for name, raw in by_name.items():
+        edges[name] = _targets(raw.get("dependencies"))
+        for extra, deps in (raw.get("optional-dependencies") or {}).items():
+            edges[f"{name}[{extra}]"] = _targets(deps)
+    roots = {"main": edges.get(root_name, [])}
+    for group, deps in (root.get("dev-dependencies") or {}).items():
+        roots[group] = _targets(deps)
+    groups = assign_groups(roots, edges)
+
+    for name, raw in sorted(by_name.items()):
+        if name == root_name or name not in groups:
+            continue
+        files = [w.get("url", "").rsplit("/", 1)[-1] or w.get("filename", "") for w in raw.get("wheels", [])]
+        sdist = raw.get("sdist") or {}
+        if sdist:
+            files.append(str(sdist.get("url", "")).rsplit("/", 1)[-1] or f"{name}-{raw.get('version')}.tar.gz")
+        hashed = any("hash" in w for w in raw.get("wheels", [])) or "hash" in sdist
+        facts.packages.append(
+            LockedPackage(
+                name=name,
+                version=str(raw["version"]) if "version" in raw else None,
+                groups=groups[name],
+                source=_source(raw.get("source", {})),
+                files=tuple(f for f in files if f),
+                hashed=hashed,
+            )
+        )
+    facts.lock_consistent, facts.lock_note = _consistency(project, root, lock)
+
+
+def _spec(text: str) -> SpecifierSet | str:
+    try:
+        return SpecifierSet(text)
+    except InvalidSpecifier:
+        return text
+
+
+def _consistency(project: Project, root: dict[str, Any], lock: dict[str, Any]) -> tuple[bool, str]:
+    """Compare the direct requirements in pyproject.toml with what the lock recorded for them."""
+    recorded = (root.get("metadata") or {}).get("requires-dist", [])
+    locked = {(normalize(r["name"]), _spec(r.get("specifier", ""))) for r in recorded if isinstance(r, dict)}
+    declared = {(r.name, _spec(r.specifier)) for r in pep621_requirements(project) if r.group == "main"}
+    if {n for n, _ in locked} != {n for n, _ in declared} or locked != declared:
+        missing = sorted({n for n, _ in declared} ^ {n for n, _ in locked}) or sorted(
+            n for n, s in declared if (n, s) not in locked
+        )
+        return False, f"uv.lock is stale: dependencies differ from pyproject.toml ({', '.join(missing)}); run `uv lock`"
+    spec = project.pyproject_table("project").get("requires-python")
+    locked_spec = lock.get("requires-python")
+    if isinstance(spec, str) and isinstance(locked_spec, str) and _spec(spec) != _spec(locked_spec):
+        return False, "uv.lock is stale: requires-python differs from pyproject.toml; run `uv lock`"
+    return True, "direct dependencies match pyproject.toml"

@@ -1,0 +1,94 @@
+"""The settings a user can give, from [tool.dockergen] or the command line, and their grammar.
+
+Every value here may end up in a Dockerfile, so each is checked against a strict pattern: a
+value that could start a new instruction, continue a line or expand a variable is refused with
+an error naming the setting.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .facts import InspectError
+
+APT_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]{0,127}$")  # Debian policy 5.6.1, plus a length cap
+IMAGE = re.compile(r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
+USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
+GROUP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+PYTHON = re.compile(r"^3\.\d{1,2}$")
+# One word of a command: printable, no quotes, backslashes, dollar signs or control characters.
+COMMAND_WORD = re.compile(r"^[A-Za-z0-9_./:=@%+,\[\]{}-]{1,256}$")
+
+DEBIAN_RELEASES = ("bookworm", "trixie")
+MANAGERS = ("uv", "poetry", "pdm", "pipenv", "pylock", "pip-tools", "hatch", "requirements", "setuptools")
+
+
+def _string(key: str, value: Any, pattern: re.Pattern[str], what: str) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise InspectError("pyproject.toml", f"[tool.dockergen] {key} = {value!r} is not a valid {what}")
+    return value
+
+
+def _words(key: str, value: Any) -> list[str]:
+    words = value.split() if isinstance(value, str) else value
+    if not isinstance(words, list) or not words:
+        raise InspectError("pyproject.toml", f"[tool.dockergen] {key} must be a string or a list of strings")
+    return [_string(key, w, COMMAND_WORD, "command word (letters, digits and ._/:=@%+,-[]{} only)") for w in words]
+
+
+def _int(key: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise InspectError("pyproject.toml", f"[tool.dockergen] {key} = {value!r} must be an integer {low}-{high}")
+    return value
+
+
+def _list(key: str, value: Any, pattern: re.Pattern[str], what: str) -> list[str]:
+    if not isinstance(value, list):
+        raise InspectError("pyproject.toml", f"[tool.dockergen] {key} must be a list")
+    return [_string(key, v, pattern, what) for v in value]
+
+
+def _apt(value: Any) -> dict[str, list[str]]:
+    if not isinstance(value, dict) or set(value) - {"build", "run"}:
+        raise InspectError("pyproject.toml", "[tool.dockergen] apt must be a table with 'build' and/or 'run' lists")
+    return {k: _list(f"apt.{k}", v, APT_NAME, "Debian package name") for k, v in value.items()}
+
+
+def _bool(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InspectError("pyproject.toml", f"[tool.dockergen] {key} must be true or false")
+    return value
+
+
+def _choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise InspectError("pyproject.toml", f"[tool.dockergen] {key} = {value!r}: one of {', '.join(choices)}")
+    return str(value)
+
+
+VALIDATORS = {
+    "python": lambda v: _string("python", v, PYTHON, "Python version like '3.13'"),
+    "manager": lambda v: _choice("manager", v, MANAGERS),
+    "entrypoint": lambda v: _words("entrypoint", v),
+    "port": lambda v: _int("port", v, 1, 65535),
+    "image": lambda v: _string("image", v, IMAGE, "image repository name"),
+    "debian": lambda v: _choice("debian", v, DEBIAN_RELEASES),
+    "apt": _apt,
+    "user": lambda v: _string("user", v, USER, "user name"),
+    "uid": lambda v: _int("uid", v, 1000, 2**31 - 2),
+    "groups": lambda v: _list("groups", v, GROUP, "dependency group name"),
+    "extras": lambda v: _list("extras", v, GROUP, "extra name"),
+    "syntax": lambda v: _bool("syntax", v),
+}
+
+
+def validate_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(settings) - set(VALIDATORS))
+    if unknown:
+        raise InspectError(
+            "pyproject.toml", f"unknown [tool.dockergen] setting {unknown[0]!r} (known: {', '.join(VALIDATORS)})"
+        )
+    return {key: VALIDATORS[key](value) for key, value in settings.items()}

@@ -1,0 +1,189 @@
+"""Facts + options -> BuildPlan: every decision about the Dockerfile is made here, with its reason.
+
+Templates only render a BuildPlan; they decide nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .facts import InspectError, ProjectFacts
+from .native import NativeNeed, native_needs
+from .options import APT_NAME
+from .project import tomllib
+
+VENV = "/opt/venv"
+SAFE_PATH = re.compile(r"^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/+-]*$")
+DEFAULT_USER = "app"
+DEFAULT_UID = 10001
+WEB_KINDS = ("django", "asgi", "wsgi")
+
+
+@lru_cache(maxsize=1)
+def tools() -> dict[str, Any]:
+    return tomllib.loads(resources.files("dockergen").joinpath("data/tools.toml").read_text())
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    version: str
+    image: str | None = None  # copied from this image (uv)
+    pip: tuple[str, ...] = ()  # or pip-installed into /opt/<name>
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    manager: str
+    python: str
+    debian: str
+    runner_image: str
+    builder_image: str
+    tool: Tool | None
+    inputs: tuple[str, ...]  # files the dependency step bind-mounts
+    lock_file: str | None
+    installable: bool
+    members: tuple[str, ...]  # workspace members built as wheels
+    requirements: tuple[str, ...]  # declared specs, for managers without a lock
+    hashed: bool  # every locked package has hashes: pip can --require-hashes
+    groups: tuple[str, ...]
+    extras: tuple[str, ...]
+    build_apt: tuple[str, ...]
+    run_apt: tuple[str, ...]
+    user: str
+    uid: int
+    command: tuple[str, ...]
+    port: int | None
+    healthcheck: bool
+    syntax: bool
+    site_packages: str
+    native: tuple[NativeNeed, ...] = ()
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def venv(self) -> str:
+        return VENV
+
+    @property
+    def block(self) -> str:
+        """The template block that installs dependencies: managers without a lock share one."""
+        return "declared" if self.manager in ("hatch", "setuptools") else self.manager
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def describe(self) -> list[str]:
+        lines = [f"builder      {self.builder_image}", f"runner       {self.runner_image}"]
+        lines += [f"native       {need.describe()}" for need in self.native]
+        lines += [f"decision     {reason}" for reason in self.reasons]
+        return lines
+
+
+def debian_release(facts: ProjectFacts) -> tuple[str, str]:
+    if "debian" in facts.settings:
+        return facts.settings["debian"], "debian setting"
+    minor = int(facts.python.version.split(".")[1])
+    if minor >= 13:
+        return "trixie", f"Python {facts.python.version} images default to Debian 13 (trixie)"
+    return "bookworm", f"Python {facts.python.version} is Debian 12's own Python: bookworm images"
+
+
+def make_tool(manager: str) -> Tool | None:
+    name = {"pylock": "uv"}.get(manager, manager)
+    data = tools().get(name)
+    if data is None:
+        return None
+    if "image" in data:
+        return Tool(name, data["version"], image=f"{data['image']}:{data['version']}")
+    return Tool(name, data["version"], pip=(f"{data['pip']}=={data['version']}", *data.get("with", [])))
+
+
+def _requirement_specs(facts: ProjectFacts) -> tuple[str, ...]:
+    if facts.lock_file or facts.manager not in ("hatch", "setuptools"):
+        return ()
+    specs = []
+    for req in facts.requirements:
+        if req.group == "main":
+            specs.append(req.name + req.specifier + (f"; {req.marker}" if req.marker else ""))
+    return tuple(specs)
+
+
+def _apt(names: list[str], what: str) -> tuple[str, ...]:
+    for name in names:
+        if not APT_NAME.fullmatch(name):
+            raise InspectError("dockergen/data/native_deps.toml", f"invalid Debian package name {name!r} for {what}")
+    return tuple(sorted(set(names)))
+
+
+def _inputs(facts: ProjectFacts) -> tuple[str, ...]:
+    """Files bind-mounted by name into a RUN line: the mount syntax allows no commas or spaces."""
+    for name in facts.inputs:
+        if not SAFE_PATH.fullmatch(name):
+            raise InspectError(name, "file name has characters dockergen will not put in a Dockerfile mount")
+    return facts.inputs
+
+
+def make_plan(facts: ProjectFacts) -> BuildPlan:
+    settings = facts.settings
+    python = facts.python.version
+    debian, debian_reason = debian_release(facts)
+    reasons = [f"Python {python}: {facts.python.reasons[0]}", f"Debian {debian}: {debian_reason}"]
+    image = settings.get("image", "python")
+    runner_image = f"{image}:{python}-slim-{debian}"
+
+    needs = native_needs(facts.runtime_packages, python, debian)
+    extra = settings.get("apt", {})
+    build_apt = _apt([p for n in needs for p in n.build] + extra.get("build", []), "the builder")
+    run_apt = _apt([p for n in needs for p in n.run] + extra.get("run", []), "the runner")
+    if build_apt:
+        builder_image = f"{image}:{python}-{debian}"
+        compiled = ", ".join(n.package for n in needs if n.built) or "extra build packages"
+        reasons.append(f"full {image} image for the builder: compiling needs {compiled}")
+    else:
+        builder_image = runner_image
+        reasons.append("slim builder: every locked package has a wheel for the target")
+    if facts.lock_consistent is False:
+        reasons.append(f"WARNING {facts.lock_note}: the locked install step will fail until it is fixed")
+
+    entry = facts.entrypoint
+    if entry is None:
+        raise InspectError(facts.root, "no entrypoint found: set [tool.dockergen] entrypoint or pass --entrypoint")
+    port = settings.get("port") or entry.port
+    healthcheck = port is not None and (
+        entry.kind in WEB_KINDS or (entry.kind == "procfile" and entry.port is not None)
+    )
+    if healthcheck:
+        reasons.append(f"HEALTHCHECK: {entry.kind} app listening on port {port} (TCP connect with the image's Python)")
+    packages = facts.runtime_packages
+    hashed = bool(packages) and all(p.hashed for p in packages)
+    return BuildPlan(
+        manager=facts.manager,
+        python=python,
+        debian=debian,
+        runner_image=runner_image,
+        builder_image=builder_image,
+        tool=make_tool(facts.manager),
+        inputs=_inputs(facts),
+        lock_file=facts.lock_file,
+        installable=facts.installable,
+        members=facts.workspace_members,
+        requirements=_requirement_specs(facts),
+        hashed=hashed,
+        groups=tuple(settings.get("groups", ())),
+        extras=tuple(settings.get("extras", ())),
+        build_apt=build_apt,
+        run_apt=run_apt,
+        user=settings.get("user", DEFAULT_USER),
+        uid=settings.get("uid", DEFAULT_UID),
+        command=entry.command,
+        port=port,
+        healthcheck=healthcheck,
+        syntax=bool(settings.get("syntax", False)),
+        site_packages=f"{VENV}/lib/python{python}/site-packages",
+        native=tuple(needs),
+        reasons=tuple(reasons),
+    )

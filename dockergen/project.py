@@ -1,0 +1,142 @@
+"""Read access to a project directory, with every failure turned into an InspectError."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement as PackagingRequirement
+
+from .facts import InspectError, Requirement
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a lock this large is not a lock a person committed
+
+
+def normalize(name: str) -> str:
+    """PEP 503 normalised project name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+class Project:
+    """A project directory: cached, validated reads of the files inspectors look at."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._toml: dict[str, dict[str, Any]] = {}
+
+    def exists(self, rel: str) -> bool:
+        return (self.root / rel).is_file()
+
+    def glob(self, pattern: str) -> list[str]:
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(pattern) if p.is_file())
+
+    def text(self, rel: str) -> str:
+        path = self.root / rel
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise InspectError(rel, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            return path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InspectError(rel, f"not valid UTF-8 (byte {exc.start})") from None
+        except OSError as exc:
+            raise InspectError(rel, f"cannot read: {exc.strerror or exc}") from None
+
+    def toml(self, rel: str) -> dict[str, Any]:
+        if rel not in self._toml:
+            try:
+                self._toml[rel] = tomllib.loads(self.text(rel))
+            except tomllib.TOMLDecodeError as exc:
+                raise InspectError(rel, f"invalid TOML: {exc}") from None
+        return self._toml[rel]
+
+    def json(self, rel: str) -> Any:
+        try:
+            return json.loads(self.text(rel))
+        except json.JSONDecodeError as exc:
+            raise InspectError(rel, f"invalid JSON: {exc}") from None
+
+    @cached_property
+    def pyproject(self) -> dict[str, Any] | None:
+        return self.toml("pyproject.toml") if self.exists("pyproject.toml") else None
+
+    def pyproject_table(self, *keys: str) -> dict[str, Any]:
+        """A nested table of pyproject.toml, {} when absent; an error when it is not a table."""
+        node: Any = self.pyproject or {}
+        for depth, key in enumerate(keys):
+            node = node.get(key, {})
+            if not isinstance(node, dict):
+                raise InspectError("pyproject.toml", f"[{'.'.join(keys[: depth + 1])}] must be a table")
+        return node
+
+    @property
+    def build_backend(self) -> str | None:
+        backend = self.pyproject_table("build-system").get("build-backend")
+        if backend is not None and not isinstance(backend, str):
+            raise InspectError("pyproject.toml", "build-system.build-backend must be a string")
+        return backend
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self.pyproject_table("tool", "dockergen")
+
+
+def expect(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:
+    """Return value when it has the expected type, else fail naming the file and the key."""
+    if not isinstance(value, kind):
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise InspectError(where, f"{what} must be a {names}, not {type(value).__name__}")
+    return value
+
+
+def parse_requirement(text: str, where: str, group: str = "main") -> Requirement:
+    try:
+        req = PackagingRequirement(text)
+    except InvalidRequirement as exc:
+        raise InspectError(where, f"invalid requirement {text!r}: {exc}") from None
+    return Requirement(normalize(req.name), str(req.specifier), str(req.marker) if req.marker else None, group)
+
+
+def pep621_requirements(project: Project) -> list[Requirement]:
+    """Runtime requirements and dependency groups from PEP 621 [project] and PEP 735."""
+    table = project.pyproject_table("project")
+    deps = expect(table.get("dependencies", []), list, "pyproject.toml", "project.dependencies")
+    reqs = [parse_requirement(expect(d, str, "pyproject.toml", "a dependency"), "pyproject.toml") for d in deps]
+    groups = expect(
+        (project.pyproject or {}).get("dependency-groups", {}), dict, "pyproject.toml", "[dependency-groups]"
+    )
+    for group, items in groups.items():
+        for item in expect(items, list, "pyproject.toml", f"dependency-groups.{group}"):
+            if isinstance(item, str):
+                reqs.append(parse_requirement(item, "pyproject.toml", group))
+    return reqs
+
+
+def pep621_scripts(project: Project) -> dict[str, str]:
+    scripts = project.pyproject_table("project").get("scripts", {})
+    return {str(k): str(v) for k, v in expect(scripts, dict, "pyproject.toml", "project.scripts").items()}
+
+
+def pep621_name(project: Project) -> str | None:
+    name = project.pyproject_table("project").get("name")
+    return expect(name, str, "pyproject.toml", "project.name") if name is not None else None
+
+
+def requires_python(project: Project) -> list[tuple[str, str]]:
+    spec = project.pyproject_table("project").get("requires-python")
+    if spec is None:
+        return []
+    return [("pyproject.toml requires-python", expect(spec, str, "pyproject.toml", "project.requires-python"))]
+
+
+def group_names(reqs: list[Requirement]) -> list[str]:
+    return sorted({r.group for r in reqs if r.group != "main"})

@@ -1,0 +1,61 @@
+"""Render a BuildPlan with the Jinja templates, quoting every value for the place it lands in."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from .facts import InspectError
+from .plan import BuildPlan
+
+# Anything that could end an instruction, continue it onto the next line or confuse the parser.
+UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def _templates_dir() -> Path:
+    """Installed: dockergen/templates; in a source checkout: the repository's templates/."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "Dockerfile.j2").is_file():
+            return candidate
+    raise FileNotFoundError("dockergen templates not found")  # a broken installation
+
+
+def _safe(value: object) -> str:
+    text = str(value)
+    if UNSAFE.search(text):
+        raise InspectError("dockergen", f"refusing to write {text!r} into a Dockerfile: control character or backslash")
+    return text
+
+
+def shell_word(value: object) -> str:
+    """One shell word for a RUN line: single-quoted when it is not plainly safe."""
+    return shlex.quote(_safe(value))
+
+
+def exec_form(words: tuple[str, ...] | list[str]) -> str:
+    """A JSON array for CMD/ENTRYPOINT (exec form, no shell)."""
+    return json.dumps([_safe(w) for w in words])
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # Dockerfiles are not HTML; values are quoted by the filters below
+    )
+    env.filters["sh"] = shell_word
+    env.filters["exec_form"] = exec_form
+    return env
+
+
+def render(plan: BuildPlan, template: str) -> str:
+    text = environment().get_template(template).render(plan=plan)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
