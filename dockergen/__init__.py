@@ -4,6 +4,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import generate, inspect, status, write
+from .api import generate, inspect, plan, status, write
 
-__all__ = ["__version__", "generate", "inspect", "status", "write"]
+__all__ = ["__version__", "generate", "inspect", "plan", "status", "write"]

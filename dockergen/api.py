@@ -84,15 +84,20 @@ def is_unedited_output(text: str) -> bool:
     return recorded is not None and recorded == _digest(body.encode())
 
 
-def inspect(path: str | os.PathLike[str], **options: Any) -> tuple[ProjectFacts, BuildPlan]:
-    facts = inspect_project(path, options)
+def inspect(path: str | os.PathLike[str], **options: Any) -> ProjectFacts:
+    """What dockergen detects in the project; options are the [tool.dockergen] settings."""
+    return inspect_project(path, options)
+
+
+def plan(path: str | os.PathLike[str], **options: Any) -> tuple[ProjectFacts, BuildPlan]:
+    facts = inspect(path, **options)
     return facts, make_plan(facts)
 
 
 def generate(path: str | os.PathLike[str], **options: Any) -> dict[str, str]:
     """The files dockergen would write for the project at path, by file name."""
-    facts, plan = inspect(path, **options)
-    return {name: with_header(render(plan, template), facts) for name, template in OUTPUTS.items()}
+    facts, build_plan = plan(path, **options)
+    return {name: with_header(render(build_plan, template), facts) for name, template in OUTPUTS.items()}
 
 
 def _diff(name: str, old: str, new: str) -> str:

@@ -17,6 +17,7 @@ import click
 
 from . import __version__, api
 from .facts import InspectError, ProjectFacts
+from .plan import make_plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,15 +89,20 @@ def main() -> None:
 @handle_errors
 def inspect(path: str, as_json: bool, **kwargs: Any) -> None:
     """Show what dockergen detects in PATH, and why."""
-    facts, plan = api.inspect(path, **overrides(kwargs))
+    facts = api.inspect(path, **overrides(kwargs))
+    try:
+        plan, plan_error = make_plan(facts), None
+    except InspectError as exc:  # the facts are still worth showing
+        plan, plan_error = None, str(exc)
     if as_json:
         data = facts.to_json()
-        data["plan"] = plan.to_json()
+        data["plan"] = plan.to_json() if plan else None
+        data["plan_error"] = plan_error
         click.echo(json.dumps(data, indent=2, sort_keys=True))
-    else:
-        click.echo(describe(facts))
-        for line in plan.describe():
-            click.echo(line)
+        return
+    click.echo(describe(facts))
+    for line in plan.describe() if plan else [f"plan         cannot plan a Dockerfile: {plan_error}"]:
+        click.echo(line)
 
 
 def describe(facts: ProjectFacts) -> str:
@@ -148,7 +154,7 @@ def _write(path: str, force: bool, stdout: bool, options: dict[str, Any]) -> dic
 def init(path: str, force: bool, **kwargs: Any) -> None:
     """Inspect PATH and write its Dockerfile and .dockerignore."""
     options = overrides(kwargs)
-    facts, plan = api.inspect(path, **options)
+    facts, plan = api.plan(path, **options)
     click.echo(describe(facts), err=True)
     for line in plan.describe():
         click.echo(line, err=True)

@@ -35,7 +35,10 @@ class Project:
         self._toml: dict[str, dict[str, Any]] = {}
 
     def exists(self, rel: str) -> bool:
-        return (self.root / rel).is_file()
+        path = self.root / rel
+        if path.is_symlink() and not path.exists():
+            raise InspectError(rel, "cannot read: a symbolic link that leads nowhere (a loop or a missing target)")
+        return path.is_file()
 
     def glob(self, pattern: str) -> list[str]:
         return sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(pattern) if p.is_file())

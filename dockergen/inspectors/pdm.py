@@ -67,19 +67,19 @@ def _legacy_dev(pdm: dict[str, Any]) -> list[Requirement]:
 
 
 def content_hash(pyproject: dict[str, Any]) -> str:
-    """PDM's content_hash of the manifest (pdm/project/project_file.py, 2.x)."""
+    """PDM's content_hash of the manifest (PyProject.content_hash, PDM 2.29)."""
     project = pyproject.get("project", {})
     pdm = pyproject.get("tool", {}).get("pdm", {})
-    dev = dict(pdm.get("dev-dependencies", {}))
-    for group, items in pyproject.get("dependency-groups", {}).items():
-        dev.setdefault(group, []).extend(items)
+    dev: dict[str, list[Any]] = {normalize(g): list(d) for g, d in pyproject.get("dependency-groups", {}).items()}
+    for group, items in pdm.get("dev-dependencies", {}).items():
+        dev.setdefault(normalize(group), []).extend(items)
     data = {
         "sources": pdm.get("source", []),
         "dependencies": project.get("dependencies", []),
         "dev-dependencies": dev,
         "optional-dependencies": project.get("optional-dependencies", {}),
         "requires-python": project.get("requires-python", ""),
-        "resolution": pdm.get("resolution", {}).get("overrides", {}),
+        "resolution": pdm.get("resolution", {}),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 

@@ -14,7 +14,7 @@ NAME = "pipenv"
 MANIFEST = "Pipfile"
 LOCK = "Pipfile.lock"
 SECTIONS = {"packages": "main", "dev-packages": "develop"}
-NOT_CATEGORIES = {"source", "requires", "scripts", "pipenv", "packages", "dev-packages"}
+NOT_CATEGORIES = {"source", "requires", "scripts", "pipfile", "pipenv", "packages", "dev-packages"}
 
 
 def detect(project: Project) -> tuple[bool, str] | None:

@@ -96,6 +96,40 @@ def _sources(poetry: dict[str, Any]) -> list[Index]:
 
 
 def content_hash(pyproject: dict[str, Any]) -> str:
+    """Poetry's content-hash of the manifest (Locker._get_content_hash, Poetry 2.5), to tell a
+    stale lock from a current one."""
+    project = pyproject.get("project", {})
+    groups = pyproject.get("dependency-groups", {})
+    poetry = pyproject.get("tool", {}).get("poetry", {})
+    project_part = {k: project[k] for k in RELEVANT_PROJECT_KEYS if project.get(k) is not None}
+    poetry_part = {
+        k: poetry.get(k)
+        for k in RELEVANT_KEYS
+        if not (poetry.get(k) is None and (k not in LEGACY_KEYS or project_part or groups))
+    }
+    content: dict[str, Any] = {}
+    if project_part:
+        content["project"] = project_part
+    if groups:
+        content["dependency-groups"] = groups
+    if content:
+        content["tool"] = {"poetry": poetry_part}
+    else:
+        content = poetry_part  # Poetry keeps [tool.poetry]-only manifests at the top level
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _sources(poetry: dict[str, Any]) -> list[Index]:
+    out = []
+    for src in expect(poetry.get("source", []), list, "pyproject.toml", "tool.poetry.source"):
+        src = expect(src, dict, "pyproject.toml", "a [[tool.poetry.source]] entry")
+        url = src.get("url")
+        if isinstance(url, str):
+            out.append(Index(str(src.get("name", url)), url, src.get("priority") == "explicit"))
+    return out
+
+
+def content_hash(pyproject: dict[str, Any]) -> str:
     """Poetry's content-hash of the manifest, to tell a stale lock from a current one."""
     project = pyproject.get("project", {})
     poetry = pyproject.get("tool", {}).get("poetry", {})

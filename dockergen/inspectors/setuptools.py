@@ -1,4 +1,5 @@
-"""Installable packages with no lock: setup.py / setup.cfg, or a pyproject.toml build backend."""
+"""Projects with no lock and no manager of their own: setup.py / setup.cfg, a pyproject.toml
+build backend, or a bare PEP 621 [project] table. pip installs what they declare."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def detect(project: Project) -> tuple[bool, str] | None:
             return False, f"{name} present"
     if project.build_backend:
         return False, f"build backend {project.build_backend} in pyproject.toml"
+    if project.pyproject_table("project"):
+        return False, "PEP 621 [project] in pyproject.toml, no lock file"
     return None
 
 

@@ -160,6 +160,17 @@ def _spec(text: str) -> SpecifierSet | str:
         return text
 
 
+def same_pythons(a: str, b: str) -> bool:
+    """Whether two requires-python specifiers allow the same versions (uv rewrites them:
+    '>=3.11,<3.12' is recorded as '==3.11.*')."""
+    versions = [f"3.{minor}.{patch}" for minor in range(0, 30) for patch in range(0, 30)]
+    try:
+        left, right = SpecifierSet(a), SpecifierSet(b)
+    except InvalidSpecifier:
+        return a == b
+    return all(left.contains(v) == right.contains(v) for v in versions)
+
+
 def _consistency(project: Project, root: dict[str, Any], lock: dict[str, Any]) -> tuple[bool, str]:
     """Compare the direct requirements in pyproject.toml with what the lock recorded for them."""
     recorded = (root.get("metadata") or {}).get("requires-dist", [])
@@ -172,6 +183,6 @@ def _consistency(project: Project, root: dict[str, Any], lock: dict[str, Any]) -
         return False, f"uv.lock is stale: dependencies differ from pyproject.toml ({', '.join(missing)}); run `uv lock`"
     spec = project.pyproject_table("project").get("requires-python")
     locked_spec = lock.get("requires-python")
-    if isinstance(spec, str) and isinstance(locked_spec, str) and _spec(spec) != _spec(locked_spec):
+    if isinstance(spec, str) and isinstance(locked_spec, str) and not same_pythons(spec, locked_spec):
         return False, "uv.lock is stale: requires-python differs from pyproject.toml; run `uv lock`"
     return True, "direct dependencies match pyproject.toml"
