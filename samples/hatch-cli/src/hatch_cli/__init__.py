@@ -1,0 +1,3 @@
+"""Sample Hatch-managed CLI (dockergen sample)."""
+
+__version__ = "0.1.0"

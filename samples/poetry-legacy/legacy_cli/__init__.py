@@ -1,0 +1,1 @@
+"""Sample click CLI packaged with Poetry 1.x style metadata."""

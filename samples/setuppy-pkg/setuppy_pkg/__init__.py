@@ -1,0 +1,1 @@
+"""Sample classic setuptools package (dockergen sample)."""
