@@ -28,7 +28,9 @@ from .render import render
 
 OUTPUTS = {"Dockerfile": "Dockerfile.j2", ".dockerignore": "dockerignore.j2"}
 EXTRA_INPUTS = (".python-version", "runtime.txt", "Procfile")
-HEADER = re.compile(r"^# dockergen: inputs=([0-9a-f]{16}) output=([0-9a-f]{16})$", re.MULTILINE)
+HEADER = re.compile(r"^# dockergen: inputs=([0-9a-f]{16}) output=([0-9a-f]{16})\n", re.MULTILINE)
+# BuildKit reads parser directives only before any other line, so they stay above the header.
+DIRECTIVES = re.compile(r"\A(?:# (?:syntax|escape|check)=[^\n]*\n)+")
 
 
 class RefusedError(Exception):
@@ -68,7 +70,9 @@ def with_header(body: str, facts: ProjectFacts) -> str:
         "# To edit it by hand, delete these three lines: dockergen will then leave the file alone.\n"
         f"# dockergen: inputs={inputs_digest(facts)} output={_digest(body.encode())}\n"
     )
-    return header + "\n" + body
+    directives = DIRECTIVES.match(body)
+    top = directives.group(0) if directives else ""
+    return top + header + "\n" + body[len(top) :]
 
 
 def split_header(text: str) -> tuple[str | None, str]:
@@ -76,7 +80,9 @@ def split_header(text: str) -> tuple[str | None, str]:
     match = HEADER.search(text[:2000])
     if not match:
         return None, text
-    return match.group(2), text[match.end() :].lstrip("\n")
+    directives = DIRECTIVES.match(text)
+    top = directives.group(0) if directives else ""
+    return match.group(2), top + text[match.end() :].removeprefix("\n")
 
 
 def is_unedited_output(text: str) -> bool:

@@ -99,9 +99,30 @@ def must_build(package: LockedPackage, python: str, debian: str, platforms: tupl
     return True, f"no wheel for {cp} {' '.join(ARCHES[p] for p in missing)}"
 
 
+def covered_platforms(packages: tuple[LockedPackage, ...], platforms: tuple[str, ...]) -> tuple[str, ...]:
+    """The target platforms the lock speaks for.
+
+    Universal locks (uv, poetry, pdm) record wheels for every architecture; `pip lock` and other
+    single-platform locks record only the one they were made on. A lock with no wheel at all for
+    an architecture says nothing about PyPI's wheels for it, so that architecture is not judged.
+    """
+    arch_wheels = {arch: False for arch in ARCHES.values()}
+    any_platform_wheel = False
+    for package in packages:
+        for wheel in package.wheels:
+            if "linux" in wheel:
+                any_platform_wheel = True
+                for arch in arch_wheels:
+                    arch_wheels[arch] |= arch in wheel
+    if not any_platform_wheel:
+        return platforms
+    return tuple(p for p in platforms if arch_wheels[ARCHES[p]])
+
+
 def native_needs(
     packages: tuple[LockedPackage, ...], python: str, debian: str, platforms: tuple[str, ...] = DEFAULT_PLATFORMS
 ) -> list[NativeNeed]:
+    platforms = covered_platforms(packages, platforms)
     needs = []
     for package in packages:
         built, reason = must_build(package, python, debian, platforms)

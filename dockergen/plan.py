@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Any
 
 from .facts import InspectError, ProjectFacts
-from .native import NativeNeed, native_needs
+from .native import ARCHES, DEFAULT_PLATFORMS, NativeNeed, covered_platforms, native_needs
 from .options import APT_NAME
 from .project import tomllib
 
@@ -136,6 +136,10 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     runner_image = f"{image}:{python}-slim-{debian}"
 
     needs = native_needs(facts.runtime_packages, python, debian)
+    judged = covered_platforms(facts.runtime_packages, DEFAULT_PLATFORMS)
+    if judged != DEFAULT_PLATFORMS:
+        unjudged = " ".join(ARCHES[p] for p in DEFAULT_PLATFORMS if p not in judged)
+        reasons.append(f"wheel coverage not judged for {unjudged}: the lock records no wheels for it")
     extra = settings.get("apt", {})
     build_apt = _apt([p for n in needs for p in n.build] + extra.get("build", []), "the builder")
     run_apt = _apt([p for n in needs for p in n.run] + extra.get("run", []), "the runner")

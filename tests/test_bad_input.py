@@ -21,30 +21,52 @@ def run_inspect(path):
         ({"pyproject.toml": UV_PYPROJECT, "uv.lock": "version = [1"}, "uv.lock: invalid TOML"),
         ({"uv.lock": "version = 1\n"}, "uv.lock: uv project without pyproject.toml"),
         ({"poetry.lock": "[metadata]\nlock-version = '2.1'\n"}, "poetry.lock: poetry.lock without pyproject.toml"),
-        ({"pyproject.toml": UV_PYPROJECT, "poetry.lock": "[metadata]\nlock-version = '1.1'\n"},
-         "poetry.lock: unsupported lock-version '1.1'"),
+        (
+            {"pyproject.toml": UV_PYPROJECT, "poetry.lock": "[metadata]\nlock-version = '1.1'\n"},
+            "poetry.lock: unsupported lock-version '1.1'",
+        ),
         ({"pdm.lock": "[metadata]\nlock_version = '4.5.0'\n"}, "pdm.lock: pdm.lock without pyproject.toml"),
-        ({"pyproject.toml": UV_PYPROJECT, "pdm.lock": "[metadata]\nlock_version = '3.0'\n"},
-         "pdm.lock: unsupported lock_version '3.0'"),
+        (
+            {"pyproject.toml": UV_PYPROJECT, "pdm.lock": "[metadata]\nlock_version = '3.0'\n"},
+            "pdm.lock: unsupported lock_version '3.0'",
+        ),
         ({"Pipfile.lock": "{}"}, "Pipfile.lock: Pipfile.lock without its Pipfile"),
         ({"Pipfile": "[packages]\n", "Pipfile.lock": "{not json"}, "Pipfile.lock: invalid JSON"),
-        ({"Pipfile": "[packages]\n", "Pipfile.lock": '{"_meta": {"pipfile-spec": 5}}'},
-         "Pipfile.lock: unsupported pipfile-spec 5"),
+        (
+            {"Pipfile": "[packages]\n", "Pipfile.lock": '{"_meta": {"pipfile-spec": 5}}'},
+            "Pipfile.lock: unsupported pipfile-spec 5",
+        ),
         ({"pylock.toml": 'lock-version = "2.0"\n'}, "pylock.toml: unsupported lock-version '2.0'"),
         ({"requirements.txt": "-r missing.txt\n"}, "requirements.txt: includes 'missing.txt', which does not exist"),
         ({"requirements.txt": "-r ../../etc/passwd\n"}, "which is outside the project"),
         ({"requirements.txt": "flask ==== 1\n"}, "requirements.txt: cannot read requirement"),
-        ({"pyproject.toml": '[project]\nname = "x"\ndependencies = "flask"\n'},
-         "pyproject.toml: project.dependencies must be a list, not str"),
-        ({"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.20"\n[build-system]\nbuild-backend = "x"\n'},
-         "no released CPython satisfies"),
+        (
+            {"pyproject.toml": '[project]\nname = "x"\ndependencies = "flask"\n'},
+            "pyproject.toml: project.dependencies must be a list, not str",
+        ),
+        (
+            {
+                "pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.20"\n'
+                '[build-system]\nbuild-backend = "x"\n'
+            },
+            "no released CPython satisfies",
+        ),
         ({"pyproject.toml": '[tool.dockergen]\nmanagr = "uv"\n'}, "unknown [tool.dockergen] setting 'managr'"),
         ({"pyproject.toml": '[tool.dockergen]\nmanager = "conda"\n'}, "manager = 'conda': one of"),
-        ({".python-version": "3.13\n", "requirements.txt": "flask\n", "pyproject.toml": '[tool.dockergen]\nport = 0\n'},
-         "port = 0 must be an integer 1-65535"),
+        (
+            {
+                ".python-version": "3.13\n",
+                "requirements.txt": "flask\n",
+                "pyproject.toml": "[tool.dockergen]\nport = 0\n",
+            },
+            "port = 0 must be an integer 1-65535",
+        ),
         ({"README.md": "nothing here"}, "no Python project found"),
         ({"setup.cfg": "[metadata\nname = x"}, "setup.cfg: invalid INI"),
-        ({"requirements.txt": "flask\n", ".python-version": "pypy3.10\n"}, ".python-version: cannot read a CPython version"),
+        (
+            {"requirements.txt": "flask\n", ".python-version": "pypy3.10\n"},
+            ".python-version: cannot read a CPython version",
+        ),
     ],
 )
 def test_bad_input_is_one_line_with_exit_2(make_project, files, message):
@@ -57,7 +79,9 @@ def test_bad_input_is_one_line_with_exit_2(make_project, files, message):
 
 
 def test_include_loop_is_read_once(make_project):
-    path = make_project({"requirements.txt": "-r other.txt\nflask==3.1.0\n", "other.txt": "-r requirements.txt\nclick==8.1.0\n"})
+    path = make_project(
+        {"requirements.txt": "-r other.txt\nflask==3.1.0\n", "other.txt": "-r requirements.txt\nclick==8.1.0\n"}
+    )
     result = CliRunner().invoke(main, ["inspect", "--json", str(path)])
     assert result.exit_code == 0, result.output
     assert '"name": "click"' in result.output and '"name": "flask"' in result.output

@@ -54,7 +54,9 @@ def test_first_pin_wins_and_the_others_are_reported():
 
 
 def test_pin_outside_the_constraint_is_an_error_naming_the_pin():
-    with pytest.raises(InspectError, match=r"^\.python-version: asks for Python 3\.10, but requires-python is '>=3\.11'"):
+    with pytest.raises(
+        InspectError, match=r"^\.python-version: asks for Python 3\.10, but requires-python is '>=3\.11'"
+    ):
         choose_python([("requires-python", ">=3.11")], [(".python-version", "3.10")])
 
 

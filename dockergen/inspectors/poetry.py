@@ -119,34 +119,6 @@ def content_hash(pyproject: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
-def _sources(poetry: dict[str, Any]) -> list[Index]:
-    out = []
-    for src in expect(poetry.get("source", []), list, "pyproject.toml", "tool.poetry.source"):
-        src = expect(src, dict, "pyproject.toml", "a [[tool.poetry.source]] entry")
-        url = src.get("url")
-        if isinstance(url, str):
-            out.append(Index(str(src.get("name", url)), url, src.get("priority") == "explicit"))
-    return out
-
-
-def content_hash(pyproject: dict[str, Any]) -> str:
-    """Poetry's content-hash of the manifest, to tell a stale lock from a current one."""
-    project = pyproject.get("project", {})
-    poetry = pyproject.get("tool", {}).get("poetry", {})
-    project_part = {k: project[k] for k in RELEVANT_PROJECT_KEYS if project.get(k) is not None}
-    poetry_part = {
-        k: poetry.get(k)
-        for k in RELEVANT_KEYS
-        if not (poetry.get(k) is None and (k not in LEGACY_KEYS or project_part))
-    }
-    content: dict[str, Any] = poetry_part
-    if project_part:
-        content = {"project": project_part, "tool": {"poetry": poetry_part}}
-        if pyproject.get("dependency-groups"):
-            content["dependency-groups"] = pyproject["dependency-groups"]
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
-
-
 def _source(raw: dict[str, Any]) -> Source:
     kind = raw.get("type")
     if kind in ("git", "directory", "file", "url"):

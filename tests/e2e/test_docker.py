@@ -1,0 +1,136 @@
+"""End to end: generate each sample's Dockerfile, build it with a real Docker engine, run the image.
+
+Needs a Docker engine with BuildKit (here: ../shared/ci/docker-up) and the stand-in base images
+for Python 3.11 and 3.13. Marked `docker`: skipped without an engine unless
+DOCKERGEN_REQUIRE_DOCKER=1, where a missing engine is an error.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+
+from dockergen.api import write
+
+pytestmark = pytest.mark.docker
+
+# sample: (command given to `docker run`, empty for the image's own CMD; text its output must contain)
+SMOKE = {
+    "uv-fastapi": (["uv-fastapi", "--help"], "Run the uv-fastapi web service"),
+    "uv-workspace": ([], "Hello, workspace! (from ws-lib)"),
+    "poetry-django": (["python", "manage.py", "check"], "System check identified no issues"),
+    "poetry-legacy": (["legacy-cli", "--name", "e2e"], "Hello, e2e!"),
+    "pdm-flask": (["python", "-c", "import app; print(app.app.name)"], "app"),
+    "pipenv-app": ([], "requests 2.34.2"),
+    "piptools-psycopg": ([], "psycopg2 2.9.13"),
+    "hatch-cli": (["hatch-cli", "--help"], "usage"),
+    "pylock-app": ([], "pylock-app: 2 workers (PyYAML 6.0.4)"),
+    "requirements-plain": ([], "Hello, world! (requests 2.32.5, click "),
+    "setuppy-pkg": (["setuppy-pkg", "--help"], "usage"),
+}
+# Web samples: the image's own CMD serves HTTP on port 8000, probed from inside the container.
+WEB = {"uv-fastapi": "/health", "poetry-django": "/", "pdm-flask": "/"}
+
+
+def docker(*args: str, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"docker {' '.join(args[:3])} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+def build(path: Path, tag: str) -> float:
+    start = time.monotonic()
+    docker("build", "-t", tag, str(path))
+    return time.monotonic() - start
+
+
+def layers(tag: str) -> list[str]:
+    return json.loads(docker("image", "inspect", "-f", "{{json .RootFS.Layers}}", tag).stdout)
+
+
+def layer_sizes(tag: str, tmp_path: Path) -> dict[str, int]:
+    """Uncompressed size of each layer (by diff id), from `docker save`."""
+    archive = tmp_path / f"{tag.replace(':', '_').replace('/', '_')}.tar"
+    docker("save", "-o", str(archive), tag)
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))[0]  # type: ignore[arg-type]
+        config = json.load(tar.extractfile(manifest["Config"]))  # type: ignore[arg-type]
+        sizes = [tar.getmember(name).size for name in manifest["Layers"]]
+    archive.unlink()
+    return dict(zip(config["rootfs"]["diff_ids"], sizes))
+
+
+@pytest.mark.parametrize("sample", sorted(SMOKE))
+def test_sample_builds_and_runs(sample, sample_copy):
+    path = sample_copy(sample)
+    write(path)
+    tag = f"dockergen-e2e/{sample}:test"
+    build(path, tag)
+    command, expected = SMOKE[sample]
+    result = docker("run", "--rm", "--network=none", tag, *command)
+    assert expected in result.stdout + result.stderr
+    assert docker("run", "--rm", "--network=none", tag, "id", "-u").stdout.strip() == "10001"
+    for tool in ("/usr/local/bin/uv", "/opt/poetry", "/opt/pdm", "/opt/pipenv"):
+        probe = docker(
+            "run", "--rm", "--network=none", tag, "python", "-c", f"import os; print(os.path.exists({tool!r}))"
+        )
+        assert probe.stdout.strip() == "False", f"{tool} leaked into the runner"
+
+
+@pytest.mark.parametrize("sample", sorted(WEB))
+def test_web_sample_serves_http_with_its_own_cmd(sample, sample_copy):
+    path = sample_copy(sample)
+    write(path)
+    tag = f"dockergen-e2e/{sample}:test"
+    build(path, tag)
+    name = f"dockergen-e2e-{sample}"
+    docker("rm", "-f", name, check=False)
+    docker("run", "-d", "--name", name, "--network=none", "--read-only", "--tmpfs", "/tmp", tag)
+    try:
+        probe = (
+            "import sys, time, urllib.request\n"
+            "for _ in range(60):\n"
+            "    try:\n"
+            f"        r = urllib.request.urlopen('http://127.0.0.1:8000{WEB[sample]}', timeout=2)\n"
+            "        print(r.status)\n"
+            "        sys.exit(0)\n"
+            "    except OSError: time.sleep(0.5)\n"
+            "sys.exit(1)\n"
+        )
+        result = docker("exec", name, "python", "-c", probe, check=False)
+        logs = docker("logs", name, check=False)
+        assert result.stdout.strip() == "200", result.stdout + result.stderr + logs.stdout + logs.stderr
+    finally:
+        docker("rm", "-f", name, check=False)
+
+
+@pytest.mark.parametrize(
+    ("sample", "source"), [("uv-fastapi", "src/uv_fastapi/main.py"), ("poetry-legacy", "legacy_cli/main.py")]
+)
+def test_code_change_keeps_dependency_layers(sample, source, sample_copy, tmp_path):
+    path = sample_copy(sample)
+    write(path)
+    before_tag, after_tag = f"dockergen-e2e/{sample}:before", f"dockergen-e2e/{sample}:after"
+    build(path, before_tag)
+    code = path / source
+    code.write_text(code.read_text() + "\n# a one-line code change\n")
+    rebuild_seconds = build(path, after_tag)
+    before, after = layers(before_tag), layers(after_tag)
+    assert len(before) == len(after)
+    changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    assert changed, "the code change must reach the image"
+    assert changed == list(range(changed[0], len(after))), "only the last layers may change"
+    sizes = layer_sizes(after_tag, tmp_path)
+    changed_bytes = sum(sizes[after[i]] for i in changed)
+    assert changed_bytes < 1_000_000, f"a code change re-sends {changed_bytes} bytes"
+    venv_layer = next(i for i, _ in enumerate(after) if sizes[after[i]] > 10_000_000 and i >= 2)
+    assert venv_layer < changed[0], "the dependency virtualenv layer must not change"
+    print(
+        f"{sample}: code-change rebuild {rebuild_seconds:.1f}s, {changed_bytes} bytes in {len(changed)} changed layers"
+    )

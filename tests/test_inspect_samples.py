@@ -1,0 +1,136 @@
+"""Each inspector against the real sample projects (locks made by the real tools, see samples/README.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dockergen.api import inspect
+from dockergen.cli import main
+
+from .conftest import SAMPLES
+
+# sample: (manager, python, installable, entrypoint command, runtime pins that must be there)
+EXPECTED = {
+    "uv-fastapi": (
+        "uv",
+        "3.13",
+        True,
+        ["uvicorn", "uv_fastapi.main:app", "--host", "0.0.0.0", "--port", "8000"],
+        {"fastapi": "0.165.0", "uvicorn": "0.54.0", "pydantic-core": "2.50.5"},
+    ),
+    "uv-workspace": ("uv", "3.11", False, ["python", "main.py"], {"httpx": "0.28.1", "attrs": "26.1.0"}),
+    "poetry-django": (
+        "poetry",
+        "3.13",
+        False,
+        ["gunicorn", "--bind", "0.0.0.0:8000", "mysite.wsgi:application"],
+        {"django": "5.2.19", "gunicorn": "27.0.1"},
+    ),
+    "poetry-legacy": ("poetry", "3.11", True, ["legacy-cli"], {"click": "8.5.1"}),
+    "pdm-flask": ("pdm", "3.13", False, ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"], {"flask": "3.1.3"}),
+    "pipenv-app": ("pipenv", "3.11", False, ["python", "main.py"], {"requests": "2.34.2", "urllib3": "2.8.0"}),
+    "piptools-psycopg": (
+        "pip-tools",
+        "3.11",
+        False,
+        ["python", "app.py"],
+        {"psycopg2": "2.9.13", "sqlalchemy": "2.1.9"},
+    ),
+}
+DEV_ONLY = {
+    "uv-fastapi": "pytest",
+    "poetry-django": "pytest",
+    "poetry-legacy": "pytest",
+    "pdm-flask": "pytest",
+    "pipenv-app": "pytest",
+    "piptools-psycopg": "pytest",
+}
+
+
+@pytest.mark.parametrize("sample", sorted(EXPECTED))
+def test_sample_facts(sample):
+    manager, python, installable, command, pins = EXPECTED[sample]
+    facts = inspect(SAMPLES / sample)
+    assert facts.manager == manager
+    assert facts.python.version == python
+    assert facts.installable is installable
+    assert facts.entrypoint is not None and list(facts.entrypoint.command) == command
+    assert facts.lock_present and facts.lock_consistent is True, facts.lock_note
+    runtime = {p.name: p.version for p in facts.runtime_packages}
+    for name, version in pins.items():
+        assert runtime.get(name) == version, name
+    if sample in DEV_ONLY:
+        assert DEV_ONLY[sample] not in runtime
+        assert any(p.name == DEV_ONLY[sample] for p in facts.packages), "dev packages are kept, apart"
+
+
+@pytest.mark.parametrize("sample", sorted(EXPECTED))
+def test_cli_json_is_stable_and_complete(sample):
+    result = CliRunner().invoke(main, ["inspect", "--json", str(SAMPLES / sample)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["schema"] == 1
+    assert data["manager"] == EXPECTED[sample][0]
+    assert data["plan_error"] is None
+    assert data["plan"]["python"] == EXPECTED[sample][1]
+
+
+def test_uv_lock_records_wheels_per_package():
+    facts = inspect(SAMPLES / "uv-fastapi")
+    core = next(p for p in facts.packages if p.name == "pydantic-core")
+    assert any(re.search(r"cp313-cp313-manylinux.*_2_17_x86_64\.whl$", f) for f in core.files)
+    assert any(f.endswith(".tar.gz") for f in core.files)
+    assert core.hashed
+
+
+def test_uv_workspace_members_are_inputs_and_sources():
+    facts = inspect(SAMPLES / "uv-workspace")
+    assert facts.workspace_members == ("packages/ws-lib",)
+    assert "packages/ws-lib/pyproject.toml" in facts.inputs
+    member = next(p for p in facts.packages if p.name == "ws-lib")
+    assert member.source.kind == "workspace"
+
+
+def test_poetry_source_is_reported():
+    facts = inspect(SAMPLES / "poetry-legacy")
+    assert [(i.name, i.url) for i in facts.indexes] == [("pypi-simple", "https://pypi.org/simple/")]
+    assert facts.groups == ("test",)
+
+
+def test_pipenv_python_comes_from_the_pipfile():
+    facts = inspect(SAMPLES / "pipenv-app")
+    assert facts.python.reasons[0] == "Pipfile python_version pins 3.11"
+
+
+def test_piptools_hashes_are_seen():
+    facts = inspect(SAMPLES / "piptools-psycopg")
+    assert all(p.hashed for p in facts.runtime_packages)
+
+
+# How to make each sample's lock stale: an edit to the manifest the lock no longer matches.
+STALE_EDITS = {
+    "uv-fastapi": ("pyproject.toml", '"fastapi', '"rich",\n    "fastapi'),
+    "poetry-django": ("pyproject.toml", '"django', '"rich",\n    "django'),
+    "poetry-legacy": ("pyproject.toml", "click = ", 'rich = "*"\nclick = '),
+    "pdm-flask": ("pyproject.toml", '"flask', '"rich",\n    "flask'),
+    "pipenv-app": ("Pipfile", "requests = ", 'rich = "*"\nrequests = '),
+    "piptools-psycopg": ("requirements.in", "sqlalchemy", "rich\nsqlalchemy"),
+}
+
+
+@pytest.mark.parametrize("sample", sorted(STALE_EDITS))
+def test_stale_lock_is_detected(sample, sample_copy):
+    path: Path = sample_copy(sample)
+    name, old, new = STALE_EDITS[sample]
+    text = (path / name).read_text()
+    assert old in text, f"{sample}/{name} no longer contains {old!r}"
+    (path / name).write_text(text.replace(old, new, 1))
+    facts = inspect(path)
+    assert facts.lock_consistent is False
+    assert "stale" in facts.lock_note
+    assert any("stale" in note for note in facts.notes)
