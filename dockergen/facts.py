@@ -38,6 +38,7 @@ class LockedPackage:
     source: Source = Source("registry")
     files: tuple[str, ...] = ()  # wheel and sdist file names the lock records
     hashed: bool = False  # the lock records at least one hash for it
+    sizes: tuple[int, ...] = ()  # bytes of each of files, where the lock records them (uv.lock); 0 unknown
 
     @property
     def wheels(self) -> tuple[str, ...]:
@@ -124,6 +125,7 @@ class ProjectFacts:
     workspace_members: tuple[str, ...]
     entrypoint: Entrypoint | None
     settings: dict[str, Any]
+    external: dict[str, tuple[str, ...]] = field(default_factory=dict)  # PEP 725 [external]
     notes: tuple[str, ...] = ()
 
     @property

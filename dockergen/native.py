@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.tags import Tag, compatible_tags, cpython_tags
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
@@ -51,6 +52,36 @@ def table() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+@lru_cache(maxsize=1)
+def external_table() -> dict[str, Any]:
+    return tomllib.loads(resources.files("dockergen").joinpath("data/external_deps.toml").read_text())
+
+
+EXTERNAL_ROLES = {"build-requires": ("build",), "host-requires": ("build", "run"), "dependencies": ("run",)}
+
+
+def depurl_key(url: str) -> str:
+    """'dep:virtual/compiler/c@>=9' or 'pkg:generic/openssl' -> 'virtual/compiler/c' / 'generic/openssl'."""
+    body = url.split(":", 1)[1] if ":" in url else url
+    return body.split("@", 1)[0].split("?", 1)[0].strip().lower()
+
+
+def external_needs(external: dict[str, tuple[str, ...]], debian: str) -> tuple[list[NativeNeed], list[str]]:
+    """PEP 725 [external] of the project itself, mapped to Debian packages where known."""
+    needs, unknown = [], []
+    for role, roles in EXTERNAL_ROLES.items():
+        for url in external.get(role, ()):
+            entry = external_table().get(depurl_key(url))
+            if entry is None:
+                unknown.append(url)
+                continue
+            lists = _entry_lists(entry, debian)
+            build = tuple(lists["build"]) if "build" in roles else ()
+            run = tuple(lists["run"]) if "run" in roles else ()
+            needs.append(NativeNeed(url, None, bool(build), build, run, f"PEP 725 [external] {role}"))
+    return needs, unknown
+
+
 @lru_cache(maxsize=16)
 def target_tags(python: str, debian: str, arch: str) -> frozenset[Tag]:
     major, minor = (int(x) for x in python.split("."))
@@ -64,7 +95,8 @@ def target_tags(python: str, debian: str, arch: str) -> frozenset[Tag]:
     return frozenset(tags)
 
 
-def has_wheel(package: LockedPackage, python: str, debian: str, arch: str) -> bool:
+def best_wheel(package: LockedPackage, python: str, debian: str, arch: str) -> str | None:
+    """A wheel the lock records that installs on this CPython and platform, if any."""
     wanted = target_tags(python, debian, arch)
     for filename in package.wheels:
         try:
@@ -72,8 +104,20 @@ def has_wheel(package: LockedPackage, python: str, debian: str, arch: str) -> bo
         except InvalidWheelFilename:
             continue
         if tags & wanted:
-            return True
-    return False
+            return filename
+    return None
+
+
+def has_wheel(package: LockedPackage, python: str, debian: str, arch: str) -> bool:
+    return best_wheel(package, python, debian, arch) is not None
+
+
+def wheel_bytes(package: LockedPackage, python: str, debian: str, arch: str = "x86_64") -> int:
+    """Download size of the wheel that would install, where the lock records sizes; else 0."""
+    filename = best_wheel(package, python, debian, arch)
+    if filename is None or not package.sizes:
+        return 0
+    return dict(zip(package.files, package.sizes)).get(filename, 0)
 
 
 def _entry_lists(entry: dict[str, Any], debian: str) -> dict[str, list[str]]:
@@ -83,9 +127,34 @@ def _entry_lists(entry: dict[str, Any], debian: str) -> dict[str, list[str]]:
     return lists
 
 
+def installed_on(package: LockedPackage, python: str, platform: str) -> bool:
+    """Whether the package's marker lets it install on linux/<arch> with this CPython.
+
+    A marker that names something only a resolver knows (extras, groups) counts as true."""
+    if not package.marker:
+        return True
+    environment = {
+        "platform_machine": ARCHES[platform],
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "os_name": "posix",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+    }
+    try:
+        return Marker(package.marker).evaluate(environment)
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
+        return True
+
+
 def must_build(package: LockedPackage, python: str, debian: str, platforms: tuple[str, ...]) -> tuple[bool, str]:
     """Whether the builder compiles this package from its sdist, and why."""
     entry = table().get(package.name, {})
+    platforms = tuple(p for p in platforms if installed_on(package, python, p))
+    if not platforms:
+        return False, "its marker excludes every target platform"
     if package.source.kind in ("git", "path", "directory", "url"):
         return True, f"installed from {package.source.kind} source"
     if not package.files:
@@ -125,6 +194,8 @@ def native_needs(
     platforms = covered_platforms(packages, platforms)
     needs = []
     for package in packages:
+        if not any(installed_on(package, python, p) for p in platforms):
+            continue
         built, reason = must_build(package, python, debian, platforms)
         entry = table().get(package.name)
         if entry is None:

@@ -17,6 +17,7 @@ IMAGE = re.compile(r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:[
 USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 GROUP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PYTHON = re.compile(r"^3\.\d{1,2}$")
+CUDA = re.compile(r"^\d{2}\.\d{1,2}$")
 # One word of a command: printable, no quotes, backslashes, dollar signs or control characters.
 COMMAND_WORD = re.compile(r"^[A-Za-z0-9_./:=@%+,\[\]{}-]{1,256}$")
 
@@ -82,6 +83,8 @@ VALIDATORS = {
     "groups": lambda v: _list("groups", v, GROUP, "dependency group name"),
     "extras": lambda v: _list("extras", v, GROUP, "extra name"),
     "syntax": lambda v: _bool("syntax", v),
+    "cuda": lambda v: _string("cuda", v, CUDA, "CUDA version like '12.8'"),
+    "variant": lambda v: _choice("variant", v, ("gpu", "cpu")),
 }
 
 

@@ -11,8 +11,18 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from .cuda import GpuNeed, detect_gpu
+from .cuda import data as cuda_data
 from .facts import InspectError, ProjectFacts
-from .native import ARCHES, DEFAULT_PLATFORMS, NativeNeed, covered_platforms, native_needs
+from .native import (
+    ARCHES,
+    DEFAULT_PLATFORMS,
+    NativeNeed,
+    covered_platforms,
+    external_needs,
+    native_needs,
+    wheel_bytes,
+)
 from .options import APT_NAME
 from .project import tomllib
 
@@ -60,8 +70,14 @@ class BuildPlan:
     port: int | None
     healthcheck: bool
     syntax: bool
-    site_packages: str
     native: tuple[NativeNeed, ...] = ()
+    gpu: GpuNeed | None = None
+    variant: str = "gpu"
+    uv_image: str | None = None  # the uv binary's image, for uv-based installs and managed Pythons
+    python_install: bool = False  # the base images have no Python: put a uv-managed one in /opt/python
+    skip_packages: tuple[str, ...] = ()  # locked packages left out (the cpu variant's GPU runtime)
+    cpu_torch: tuple[str, ...] = ()  # "torch==2.9.1" specs installed from the PyTorch CPU index
+    cpu_index: str = ""
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -127,6 +143,38 @@ def _inputs(facts: ProjectFacts) -> tuple[str, ...]:
     return facts.inputs
 
 
+def _gpu_plan(facts: ProjectFacts, gpu: GpuNeed | None, variant: str, reasons: list[str]) -> dict[str, Any]:
+    """The GPU decisions: the cpu variant swaps torch for its CPU build; toolkit needs a Python."""
+    plan: dict[str, Any] = {"skip_packages": (), "cpu_torch": (), "cpu_index": "", "python_install": False}
+    if gpu is None:
+        if variant == "cpu":
+            reasons.append("variant cpu: no GPU packages in the lock, nothing to swap")
+        return plan
+    reasons.extend(gpu.reasons)
+    if variant == "gpu":
+        plan["python_install"] = gpu.strategy == "toolkit"
+        if gpu.gpu_only:
+            reasons.append(f"variant gpu: {len(gpu.gpu_only)} GPU runtime packages installed; --variant cpu drops them")
+        return plan
+    if facts.manager != "uv":
+        raise InspectError(facts.lock_file or facts.root, "--variant cpu is supported for uv projects only, so far")
+    plan["skip_packages"] = tuple(sorted({*gpu.gpu_only, *(name for name, _ in gpu.torch_family)}))
+    plan["cpu_torch"] = tuple(f"{name}=={version.split('+')[0]}" for name, version in gpu.torch_family)
+    plan["cpu_index"] = cuda_data()["pytorch-index"]["cpu"]
+    reasons.append(
+        f"variant cpu: leaves out {len(gpu.gpu_only)} GPU runtime packages and installs "
+        f"{', '.join(plan['cpu_torch'])} from the PyTorch CPU index (not hash-checked: not in the lock)"
+    )
+    dropped = [p for p in facts.runtime_packages if p.name in plan["skip_packages"]]
+    saved = sum(wheel_bytes(p, facts.python.version, debian_release(facts)[0]) for p in dropped)
+    if saved:
+        reasons.append(
+            f"variant cpu: about {saved / 1e9:.1f} GB fewer wheel downloads on x86_64 (sizes from the lock), "
+            "less the CPU torch wheel (a few hundred MB)"
+        )
+    return plan
+
+
 def make_plan(facts: ProjectFacts) -> BuildPlan:
     settings = facts.settings
     python = facts.python.version
@@ -135,7 +183,16 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     image = settings.get("image", "python")
     runner_image = f"{image}:{python}-slim-{debian}"
 
-    needs = native_needs(facts.runtime_packages, python, debian)
+    gpu = detect_gpu(facts.runtime_packages, settings.get("cuda"), set())
+    variant = settings.get("variant", "gpu")
+    gpu_plan = _gpu_plan(facts, gpu, variant, reasons)
+    packages = tuple(p for p in facts.runtime_packages if p.name not in gpu_plan["skip_packages"])
+    needs = native_needs(packages, python, debian)
+    project_needs, unmapped = external_needs(facts.external, debian)
+    needs += project_needs
+    if unmapped:
+        reasons.append(f"PEP 725 [external] not mapped to Debian packages (add them with apt): {', '.join(unmapped)}")
+    gpu = detect_gpu(packages, settings.get("cuda"), {n.package for n in needs if n.built}) or gpu
     judged = covered_platforms(facts.runtime_packages, DEFAULT_PLATFORMS)
     if judged != DEFAULT_PLATFORMS:
         unjudged = " ".join(ARCHES[p] for p in DEFAULT_PLATFORMS if p not in judged)
@@ -162,8 +219,12 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     )
     if healthcheck:
         reasons.append(f"HEALTHCHECK: {entry.kind} app listening on port {port} (TCP connect with the image's Python)")
-    packages = facts.runtime_packages
     hashed = bool(packages) and all(p.hashed for p in packages)
+    if gpu and variant == "gpu" and gpu.strategy == "toolkit":
+        builder_image, runner_image = gpu.images()
+        reasons.append(f"CUDA {gpu.cuda} toolkit images; Python {python} is placed in them by uv (no apt Python)")
+    uses_uv = facts.manager in ("uv", "pylock") or gpu_plan["python_install"]
+    uv_image = f"{tools()['uv']['image']}:{tools()['uv']['version']}" if uses_uv else None
     return BuildPlan(
         manager=facts.manager,
         python=python,
@@ -187,7 +248,10 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         port=port,
         healthcheck=healthcheck,
         syntax=bool(settings.get("syntax", False)),
-        site_packages=f"{VENV}/lib/python{python}/site-packages",
         native=tuple(needs),
+        gpu=gpu,
+        variant=variant,
+        uv_image=uv_image,
         reasons=tuple(reasons),
+        **gpu_plan,
     )

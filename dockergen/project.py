@@ -141,5 +141,15 @@ def requires_python(project: Project) -> list[tuple[str, str]]:
     return [("pyproject.toml requires-python", expect(spec, str, "pyproject.toml", "project.requires-python"))]
 
 
+def external(project: Project) -> dict[str, tuple[str, ...]]:
+    """PEP 725 [external]: DepURL lists by key (build-requires, host-requires, dependencies, ...)."""
+    table = expect((project.pyproject or {}).get("external", {}), dict, "pyproject.toml", "[external]")
+    out = {}
+    for key, urls in table.items():
+        items = expect(urls, list, "pyproject.toml", f"external.{key}")
+        out[key] = tuple(expect(u, str, "pyproject.toml", f"an external.{key} entry") for u in items)
+    return out
+
+
 def group_names(reqs: list[Requirement]) -> list[str]:
     return sorted({r.group for r in reqs if r.group != "main"})

@@ -59,7 +59,7 @@ def test_check_never_writes(sample_copy):
 
 def test_init_refuses_a_hand_written_dockerfile_and_loses_nothing(sample_copy):
     path = sample_copy("pdm-flask")
-    mine = "FROM python:3.13-slim\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+    mine = 'FROM python:3.13-slim\nCOPY . .\nCMD ["python", "app.py"]\n'
     (path / "Dockerfile").write_text(mine)
     result = cli("init", str(path))
     assert result.exit_code == 1
@@ -108,7 +108,7 @@ def test_stdout_prints_without_writing(sample_copy):
     path = sample_copy("hatch-cli")
     result = cli("generate", "--stdout", str(path))
     assert result.exit_code == 0
-    assert "CMD [\"hatch-cli\"]" in result.output
+    assert 'CMD ["hatch-cli"]' in result.output
     assert not (path / "Dockerfile").exists()
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..entrypoint import find_entrypoint
 from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
-from ..project import Project, normalize
+from ..project import Project, external, normalize
 from ..python_version import choose_python, parse_pin
 from . import hatch, pdm, pipenv, piptools, poetry, pylock, requirements, setuptools, uv
 
@@ -94,5 +94,6 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
         workspace_members=tuple(facts.workspace_members),
         entrypoint=entry,
         settings=settings,
+        external=external(project),
         notes=tuple(notes),
     )

@@ -29,3 +29,43 @@ def assign_groups(roots: Mapping[str, Iterable[str]], edges: Mapping[str, Iterab
         for name in reachable(start, edges):
             groups.setdefault(name, []).append(group)
     return {name: tuple(g) for name, g in groups.items()}
+
+
+Clause = frozenset[str]  # markers that must all hold (one path from a root)
+MAX_CLAUSES = 16
+
+
+def _absorb(clauses: set[Clause]) -> set[Clause]:
+    """Drop every clause that a weaker one (a subset) already covers."""
+    return {c for c in clauses if not any(other < c for other in clauses)}
+
+
+def install_conditions(
+    roots: Iterable[str], edges: Mapping[str, Iterable[tuple[str, str | None]]]
+) -> dict[str, str | None]:
+    """The marker under which each reachable package installs, from markers on edges (uv.lock).
+
+    A package's condition is the OR, over the paths that reach it, of the AND of the edge markers
+    on the path. None means unconditional. Past MAX_CLAUSES a package counts as unconditional,
+    which may only over-report what gets installed.
+    """
+    conditions: dict[str, set[Clause]] = {name: {frozenset()} for name in roots}
+    changed = True
+    while changed:
+        changed = False
+        for parent, clauses in list(conditions.items()):
+            for child, marker in edges.get(parent, ()):
+                extra = {c | {marker} if marker else c for c in clauses}
+                merged = _absorb(conditions.get(child, set()) | extra)
+                if len(merged) > MAX_CLAUSES:
+                    merged = {frozenset()}
+                if merged != conditions.get(child):
+                    conditions[child] = merged
+                    changed = True
+    return {name: _marker(clauses) for name, clauses in conditions.items()}
+
+
+def _marker(clauses: set[Clause]) -> str | None:
+    if frozenset() in clauses:
+        return None
+    return " or ".join("(" + " and ".join(f"({m})" for m in sorted(c)) + ")" for c in sorted(clauses, key=sorted))

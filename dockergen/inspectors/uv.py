@@ -17,7 +17,7 @@ from ..project import (
     pep621_scripts,
     requires_python,
 )
-from .lockgraph import assign_groups
+from .lockgraph import assign_groups, install_conditions
 
 NAME = "uv"
 LOCK = "uv.lock"
@@ -97,6 +97,37 @@ def _targets(entries: Any) -> list[str]:
     return out
 
 
+def _any(markers: Any) -> str | None:
+    if not isinstance(markers, list) or not markers:
+        return None
+    return " or ".join(f"({m})" for m in markers if isinstance(m, str)) or None
+
+
+def _and(left: str | None, right: str | None) -> str | None:
+    if left and right:
+        return f"({left}) and ({right})"
+    return left or right
+
+
+def _marked_edges(by_name: dict[str, dict[str, Any]], root: str) -> dict[str, list[tuple[str, str | None]]]:
+    """Dependency edges with their markers; the root's dev groups count as its edges too (the
+    runtime packages' conditions are what matter, and dev edges only add dev-only packages)."""
+    edges: dict[str, list[tuple[str, str | None]]] = {}
+    for name, raw in by_name.items():
+        entries = list(raw.get("dependencies") or [])
+        for deps in (raw.get("optional-dependencies") or {}).values():
+            entries += deps
+        if name == root:
+            for deps in (raw.get("dev-dependencies") or {}).values():
+                entries += deps
+        edges[name] = [
+            (normalize(d["name"]), d["marker"] if isinstance(d.get("marker"), str) else None)
+            for d in entries
+            if isinstance(d, dict) and isinstance(d.get("name"), str)
+        ]
+    return edges
+
+
 def _read_lock(project: Project, facts: ManagerFacts) -> None:
     lock = project.toml(LOCK)
     version = lock.get("version")
@@ -106,12 +137,20 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
         facts.python_constraints.append(("uv.lock requires-python", lock["requires-python"]))
     packages = expect(lock.get("package", []), list, LOCK, "[[package]]")
     by_name: dict[str, dict[str, Any]] = {}
+    versions: list[dict[str, Any]] = []
     for raw in packages:
         raw = expect(raw, dict, LOCK, "a [[package]] entry")
         name = raw.get("name")
         if not isinstance(name, str):
             raise InspectError(LOCK, "a [[package]] entry has no name")
-        by_name[normalize(name)] = raw
+        key = normalize(name)
+        if key in by_name:  # a fork: one entry per version, each with its resolution-markers
+            merged = dict(by_name[key])
+            merged["dependencies"] = list(merged.get("dependencies") or []) + list(raw.get("dependencies") or [])
+            by_name[key] = merged
+        else:
+            by_name[key] = raw
+        versions.append(raw)
     root_name = normalize(facts.name) if facts.name else None
     root = by_name.get(root_name) if root_name else None
     if root is None:
@@ -131,22 +170,30 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
     for group, deps in (root.get("dev-dependencies") or {}).items():
         roots[group] = _targets(deps)
     groups = assign_groups(roots, edges)
+    markers = install_conditions([root_name], _marked_edges(by_name, root_name))
 
-    for name, raw in sorted(by_name.items()):
+    for raw in versions:
+        name = normalize(raw["name"])
         if name == root_name or name not in groups:
             continue
-        files = [w.get("url", "").rsplit("/", 1)[-1] or w.get("filename", "") for w in raw.get("wheels", [])]
-        sdist = raw.get("sdist") or {}
+        wheels = [w for w in raw.get("wheels") or [] if isinstance(w, dict)]
+        sdist = raw.get("sdist") if isinstance(raw.get("sdist"), dict) else {}
+        entries = [(str(w.get("url", "")).rsplit("/", 1)[-1] or str(w.get("filename", "")), w) for w in wheels]
         if sdist:
-            files.append(str(sdist.get("url", "")).rsplit("/", 1)[-1] or f"{name}-{raw.get('version')}.tar.gz")
-        hashed = any("hash" in w for w in raw.get("wheels", [])) or "hash" in sdist
+            entries.append(
+                (str(sdist.get("url", "")).rsplit("/", 1)[-1] or f"{name}-{raw.get('version')}.tar.gz", sdist)
+            )
+        entries = [(f, e) for f, e in entries if f]
+        hashed = any("hash" in w for w in wheels) or "hash" in sdist
         facts.packages.append(
             LockedPackage(
                 name=name,
                 version=str(raw["version"]) if "version" in raw else None,
                 groups=groups[name],
+                marker=_and(markers.get(name), _any(raw.get("resolution-markers"))),
                 source=_source(raw.get("source", {})),
-                files=tuple(f for f in files if f),
+                files=tuple(f for f, _ in entries),
+                sizes=tuple(e["size"] if isinstance(e.get("size"), int) else 0 for _, e in entries),
                 hashed=hashed,
             )
         )

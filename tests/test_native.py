@@ -1,0 +1,184 @@
+"""Native dependencies: the data files, wheel coverage decisions on real lock entries, PEP 725."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dockergen.api import generate, inspect
+from dockergen.facts import LockedPackage
+from dockergen.native import (
+    covered_platforms,
+    external_needs,
+    external_table,
+    installed_on,
+    must_build,
+    native_needs,
+    table,
+)
+from dockergen.options import APT_NAME
+from dockergen.project import normalize
+
+from .conftest import SAMPLES
+
+LIST_KEYS = ("build", "run", "run-always")
+BOTH = ("linux/amd64", "linux/arm64")
+
+
+@pytest.mark.parametrize("data", [table, external_table], ids=["native_deps", "external_deps"])
+def test_data_file_schema(data):
+    entries = data()
+    assert len(entries) >= (40 if data is table else 20)
+    for key, entry in entries.items():
+        if data is table:
+            assert key == normalize(key), f"{key} is not a normalised project name"
+            assert entry.get("source", "").startswith(("https://", "http://")), f"{key} has no source"
+        assert set(entry) <= {*LIST_KEYS, "source", "note", "sdist-only", "bookworm", "trixie"}, key
+        for release in ("bookworm", "trixie"):
+            assert set(entry.get(release, {})) <= set(LIST_KEYS), f"{key}.{release}"
+        lists = [entry.get(k, []) for k in LIST_KEYS] + [
+            entry.get(r, {}).get(k, []) for r in ("trixie",) for k in LIST_KEYS
+        ]
+        for names in lists:
+            assert len(names) == len(set(names)), f"{key}: duplicate names"
+            assert all(APT_NAME.fullmatch(n) for n in names), f"{key}: invalid Debian name in {names}"
+
+
+def test_native_table_is_sorted():
+    keys = list(table())
+    assert keys == sorted(keys)
+
+
+def test_native_table_covers_the_common_cases():
+    for name in (
+        "psycopg2",
+        "mysqlclient",
+        "python-ldap",
+        "pyodbc",
+        "gdal",
+        "pycairo",
+        "pygobject",
+        "lxml",
+        "xmlsec",
+        "pillow",
+        "cryptography",
+        "uwsgi",
+        "numpy",
+        "scipy",
+        "h5py",
+        "pyaudio",
+        "python-magic",
+        "opencv-python",
+        "weasyprint",
+        "pdf2image",
+        "pytesseract",
+        "pydub",
+        "playwright",
+    ):
+        assert name in table(), name
+
+
+def locked(sample: str, name: str) -> LockedPackage:
+    return next(p for p in inspect(SAMPLES / sample).packages if p.name == name)
+
+
+def test_a_package_with_manylinux_wheels_for_both_arches_is_not_built():
+    core = locked("uv-fastapi", "pydantic-core")
+    assert must_build(core, "3.13", "trixie", BOTH) == (False, "a wheel fits every target platform")
+
+
+def test_a_pure_python_wheel_is_enough():
+    assert must_build(locked("poetry-legacy", "click"), "3.11", "bookworm", BOTH)[0] is False
+
+
+def test_no_wheel_for_a_newer_cpython_means_a_build():
+    core = locked("uv-fastapi", "pydantic-core")
+    only_old = LockedPackage(core.name, core.version, files=tuple(f for f in core.files if "cp311" in f))
+    built, reason = must_build(only_old, "3.13", "trixie", BOTH)
+    assert built and reason == "no wheel for cp313 x86_64 aarch64"
+
+
+def test_musllinux_only_is_not_a_glibc_wheel():
+    package = LockedPackage("x", "1", files=("x-1-cp313-cp313-musllinux_1_2_x86_64.whl", "x-1.tar.gz"))
+    assert must_build(package, "3.13", "trixie", ("linux/amd64",))[0] is True
+
+
+def test_abi3_wheels_from_older_pythons_fit():
+    package = LockedPackage("x", "1", files=("x-1-cp38-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",))
+    assert must_build(package, "3.13", "bookworm", ("linux/amd64",))[0] is False
+
+
+def test_manylinux_newer_than_the_debian_glibc_does_not_fit():
+    package = LockedPackage("x", "1", files=("x-1-cp311-cp311-manylinux_2_39_x86_64.whl", "x-1.tar.gz"))
+    assert must_build(package, "3.11", "bookworm", ("linux/amd64",))[0] is True  # bookworm: glibc 2.36
+    assert must_build(package, "3.11", "trixie", ("linux/amd64",))[0] is False  # trixie: glibc 2.41
+
+
+def test_psycopg2_from_the_hashed_requirements_needs_libpq():
+    facts = inspect(SAMPLES / "piptools-psycopg")
+    needs = {n.package: n for n in native_needs(facts.runtime_packages, "3.11", "bookworm")}
+    assert set(needs) == {"psycopg2"}
+    assert needs["psycopg2"].built
+    assert needs["psycopg2"].build == ("gcc", "libpq-dev")
+    assert needs["psycopg2"].run == ("libpq5",)
+    assert "PyPI publishes no Linux wheels" in needs["psycopg2"].reason
+
+
+def test_run_always_applies_with_a_wheel():
+    magic = LockedPackage("python-magic", "0.4.27", files=("python_magic-0.4.27-py2.py3-none-any.whl",))
+    (need,) = native_needs((magic,), "3.13", "trixie")
+    assert not need.built and need.build == () and need.run == ("libmagic1t64",)
+    (need,) = native_needs((magic,), "3.11", "bookworm")
+    assert need.run == ("libmagic1",)
+
+
+def test_markers_exclude_platforms():
+    nvidia = locked("uv-torch", "nvidia-cublas-cu12")
+    assert installed_on(nvidia, "3.13", "linux/amd64")
+    assert not installed_on(nvidia, "3.13", "linux/arm64")
+    assert must_build(nvidia, "3.13", "trixie", BOTH)[0] is False
+
+
+def test_single_platform_locks_are_judged_for_their_platform_only():
+    packages = inspect(SAMPLES / "pylock-app").runtime_packages
+    assert covered_platforms(packages, BOTH) == ("linux/amd64",)
+    assert all(p.files for p in packages)
+
+
+def test_generated_dockerfile_installs_exactly_the_native_packages():
+    dockerfile = generate(SAMPLES / "piptools-psycopg")["Dockerfile"]
+    assert "ARG BUILDER_IMAGE=python:3.11-bookworm" in dockerfile
+    assert "apt-get install -y --no-install-recommends gcc libpq-dev" in dockerfile
+    assert re.search(
+        r"apt-get install -y --no-install-recommends libpq5 \\\n && rm -rf /var/lib/apt/lists/\*", dockerfile
+    )
+    slim = generate(SAMPLES / "uv-fastapi")["Dockerfile"]
+    assert "apt-get" not in slim
+    assert "ARG BUILDER_IMAGE=python:3.13-slim-trixie" in slim
+
+
+def test_pep725_external_maps_known_depurls():
+    needs, unknown = external_needs(
+        {
+            "build-requires": ("dep:virtual/compiler/c",),
+            "host-requires": ("dep:generic/openssl@>=3",),
+            "dependencies": ("pkg:generic/ffmpeg", "dep:generic/unheard-of"),
+        },
+        "trixie",
+    )
+    assert [(n.package, n.build, n.run) for n in needs] == [
+        ("dep:virtual/compiler/c", ("gcc",), ()),
+        ("dep:generic/openssl@>=3", ("libssl-dev",), ("libssl3t64",)),
+        ("pkg:generic/ffmpeg", (), ("ffmpeg",)),
+    ]
+    assert unknown == ["dep:generic/unheard-of"]
+
+
+def test_pep725_in_a_project_reaches_the_dockerfile(sample_copy):
+    path = sample_copy("hatch-cli")
+    with open(path / "pyproject.toml", "a") as handle:
+        handle.write('\n[external]\nhost-requires = ["dep:generic/libpq"]\n')
+    dockerfile = generate(path)["Dockerfile"]
+    assert "apt-get install -y --no-install-recommends libpq-dev" in dockerfile
+    assert "apt-get install -y --no-install-recommends libpq5" in dockerfile
