@@ -85,6 +85,7 @@ VALIDATORS = {
     "syntax": lambda v: _bool("syntax", v),
     "cuda": lambda v: _string("cuda", v, CUDA, "CUDA version like '12.8'"),
     "variant": lambda v: _choice("variant", v, ("gpu", "cpu")),
+    "layers": lambda v: _int("layers", v, 1, 64),
 }
 
 

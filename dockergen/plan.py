@@ -31,6 +31,8 @@ SAFE_PATH = re.compile(r"^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/+-]*$")
 DEFAULT_USER = "app"
 DEFAULT_UID = 10001
 WEB_KINDS = ("django", "asgi", "wsgi")
+DEFAULT_LAYERS = 16
+MAX_OWN_LAYERS = 6
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +80,8 @@ class BuildPlan:
     skip_packages: tuple[str, ...] = ()  # locked packages left out (the cpu variant's GPU runtime)
     cpu_torch: tuple[str, ...] = ()  # "torch==2.9.1" specs installed from the PyTorch CPU index
     cpu_index: str = ""
+    layers: int = 1  # runner layers the virtualenv is split into (1: one COPY)
+    own_layers: int = 0  # of which the largest packages get one each
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -220,6 +224,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     if healthcheck:
         reasons.append(f"HEALTHCHECK: {entry.kind} app listening on port {port} (TCP connect with the image's Python)")
     hashed = bool(packages) and all(p.hashed for p in packages)
+    layers = settings.get("layers", DEFAULT_LAYERS)
     if gpu and variant == "gpu" and gpu.strategy == "toolkit":
         builder_image, runner_image = gpu.images()
         reasons.append(f"CUDA {gpu.cuda} toolkit images; Python {python} is placed in them by uv (no apt Python)")
@@ -252,6 +257,8 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         gpu=gpu,
         variant=variant,
         uv_image=uv_image,
+        layers=layers,
+        own_layers=min(MAX_OWN_LAYERS, (layers - 1) // 2),
         reasons=tuple(reasons),
         **gpu_plan,
     )

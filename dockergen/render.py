@@ -38,6 +38,15 @@ def shell_word(value: object) -> str:
     return shlex.quote(_safe(value))
 
 
+def printf_lines(script: str) -> str:
+    """A script as single-quoted printf arguments, one per line (no heredocs before Docker 23)."""
+    lines = [ln for ln in script.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for line in lines:
+        if "'" in line or UNSAFE.search(line):
+            raise ValueError(f"template script line cannot be single-quoted: {line!r}")
+    return " \\\n".join(f"    '{line}'" for line in lines)
+
+
 def exec_form(words: tuple[str, ...] | list[str]) -> str:
     """A JSON array for CMD/ENTRYPOINT (exec form, no shell)."""
     return json.dumps([_safe(w) for w in words])
@@ -53,6 +62,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["sh"] = shell_word
     env.filters["exec_form"] = exec_form
+    env.filters["printf_lines"] = printf_lines
+    env.globals["split_script"] = (_templates_dir() / "split_layers.py").read_text()
     return env
 
 

@@ -134,3 +134,38 @@ def test_code_change_keeps_dependency_layers(sample, source, sample_copy, tmp_pa
     print(
         f"{sample}: code-change rebuild {rebuild_seconds:.1f}s, {changed_bytes} bytes in {len(changed)} changed layers"
     )
+
+
+def test_dependency_change_resends_only_the_layers_that_hold_it(sample_copy, tmp_path):
+    path = sample_copy("requirements-plain")
+    write(path)
+    before_tag, after_tag = "dockergen-e2e/deps:before", "dockergen-e2e/deps:after"
+    build(path, before_tag)
+    with open(path / "requirements.txt", "a") as handle:
+        handle.write("six==1.16.0\n")
+    assert write(path)["Dockerfile"] == "updated"
+    build(path, after_tag)
+    before, after = layers(before_tag), layers(after_tag)
+    sizes = layer_sizes(after_tag, tmp_path)
+    new = [layer for layer in after if layer not in before]
+    new_bytes = sum(sizes[layer] for layer in new)
+    venv_bytes = sum(sizes.values()) - sizes[after[0]]
+    assert (
+        docker(
+            "run", "--rm", "--network=none", after_tag, "python", "-c", "import six; print(six.__version__)"
+        ).stdout.strip()
+        == "1.16.0"
+    )
+    assert new_bytes < 500_000, f"adding six re-sends {new_bytes} bytes"
+    assert len(new) <= 4, "one bucket layer, the app source, and the directories around them"
+    print(f"dependency change: {len(new)} new layers, {new_bytes} bytes (image without base: {venv_bytes} bytes)")
+
+
+def test_layers_1_copies_the_venv_whole(sample_copy):
+    path = sample_copy("pipenv-app")
+    write(path, layers=1)
+    tag = "dockergen-e2e/pipenv-app:one-layer"
+    build(path, tag)
+    assert "requests 2.34.2" in docker("run", "--rm", "--network=none", tag).stdout
+    history = docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", tag).stdout
+    assert "COPY /opt/venv /opt/venv" in history and "/layers/" not in history
