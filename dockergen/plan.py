@@ -32,6 +32,7 @@ DEFAULT_USER = "app"
 DEFAULT_UID = 10001
 WEB_KINDS = ("django", "asgi", "wsgi")
 DEFAULT_LAYERS = 16
+PYPI = re.compile(r"^https://(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(/|$)")
 MAX_OWN_LAYERS = 6
 
 
@@ -80,6 +81,7 @@ class BuildPlan:
     skip_packages: tuple[str, ...] = ()  # locked packages left out (the cpu variant's GPU runtime)
     cpu_torch: tuple[str, ...] = ()  # "torch==2.9.1" specs installed from the PyTorch CPU index
     cpu_index: str = ""
+    private_indexes: tuple[str, ...] = ()  # index URLs other than PyPI: a netrc secret is mounted for them
     layers: int = 1  # runner layers the virtualenv is split into (1: one COPY)
     own_layers: int = 0  # of which the largest packages get one each
     reasons: tuple[str, ...] = field(default_factory=tuple)
@@ -228,6 +230,9 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     if gpu and variant == "gpu" and gpu.strategy == "toolkit":
         builder_image, runner_image = gpu.images()
         reasons.append(f"CUDA {gpu.cuda} toolkit images; Python {python} is placed in them by uv (no apt Python)")
+    private = tuple(i.url for i in facts.indexes if not PYPI.match(i.url))
+    if private:
+        reasons.append(f"{len(private)} package index(es) besides PyPI: a netrc secret mounted on the install steps")
     uses_uv = facts.manager in ("uv", "pylock") or gpu_plan["python_install"]
     uv_image = f"{tools()['uv']['image']}:{tools()['uv']['version']}" if uses_uv else None
     return BuildPlan(
@@ -257,6 +262,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         gpu=gpu,
         variant=variant,
         uv_image=uv_image,
+        private_indexes=private,
         layers=layers,
         own_layers=min(MAX_OWN_LAYERS, (layers - 1) // 2),
         reasons=tuple(reasons),

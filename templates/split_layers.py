@@ -17,11 +17,12 @@ for info in sorted(os.listdir(site)):
     if not (info.endswith(".dist-info") and os.path.isfile(record)):
         continue
     dist = info[: -len(".dist-info")].rsplit("-", 1)[0].lower().replace("_", "-")
-    for line in open(record, encoding="utf-8"):
-        path = os.path.normpath(os.path.join(site, line.rsplit(",", 2)[0]))
-        if os.path.lexists(path):
-            owner[path] = dist
-            size[dist] = size.get(dist, 0) + os.lstat(path).st_size
+    with open(record, encoding="utf-8") as lines:
+        for line in lines:
+            path = os.path.normpath(os.path.join(site, line.rsplit(",", 2)[0]))
+            if os.path.lexists(path):
+                owner[path] = dist
+                size[dist] = size.get(dist, 0) + os.lstat(path).st_size
 tops = {}
 for path, dist in owner.items():
     if path.startswith(site + os.sep):
