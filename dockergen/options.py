@@ -32,6 +32,8 @@ def _string(key: str, value: Any, pattern: re.Pattern[str], what: str) -> str:
 
 
 def _words(key: str, value: Any) -> list[str]:
+    if isinstance(value, str) and re.search(r"[\x00-\x1f\x7f]", value.replace(" ", "")):
+        raise InspectError("pyproject.toml", f"[tool.dockergen] {key} = {value!r} has a control character")
     words = value.split() if isinstance(value, str) else value
     if not isinstance(words, list) or not words:
         raise InspectError("pyproject.toml", f"[tool.dockergen] {key} must be a string or a list of strings")

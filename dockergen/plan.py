@@ -23,7 +23,7 @@ from .native import (
     native_needs,
     wheel_bytes,
 )
-from .options import APT_NAME
+from .options import APT_NAME, COMMAND_WORD
 from .project import tomllib
 
 VENV = "/opt/venv"
@@ -219,6 +219,13 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     entry = facts.entrypoint
     if entry is None:
         raise InspectError(facts.root, "no entrypoint found: set [tool.dockergen] entrypoint or pass --entrypoint")
+    for word in entry.command:
+        if not COMMAND_WORD.fullmatch(word):
+            raise InspectError(
+                entry.reason.split(" ")[0] if entry.kind == "procfile" else "pyproject.toml",
+                f"entrypoint word {word!r} ({entry.reason}) needs a shell or has characters dockergen will not "
+                "put in CMD; set [tool.dockergen] entrypoint",
+            )
     port = settings.get("port") or entry.port
     healthcheck = port is not None and (
         entry.kind in WEB_KINDS or (entry.kind == "procfile" and entry.port is not None)

