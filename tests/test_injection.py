@@ -98,7 +98,7 @@ def test_hostile_script_names_never_reach_cmd(sample_copy, name):
     path = sample_copy("hatch-cli")
     text = (path / "pyproject.toml").read_text()
     (path / "pyproject.toml").write_text(text.replace('hatch-cli = "hatch_cli', f'{json.dumps(name)} = "hatch_cli', 1))
-    with pytest.raises(InspectError, match="^pyproject.toml: (console script name|entrypoint word)"):
+    with pytest.raises(InspectError, match=r"^pyproject\.toml: (console script name|entrypoint word)"):
         generate(path)
 
 
