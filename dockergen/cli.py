@@ -63,6 +63,9 @@ def plan_options(func: F) -> F:
         click.option("--syntax/--no-syntax", default=None, help="Add a '# syntax=docker/dockerfile:1' line."),
         click.option("--cuda", help="CUDA version for an nvidia/cuda toolkit image, e.g. 12.8."),
         click.option("--layers", type=int, help="Layers the runner's virtualenv is split into (1: off; default 16)."),
+        click.option(
+            "--online", is_flag=True, default=None, help="Ask PyPI which files exist where the lock lists none."
+        ),
         click.option("--variant", type=click.Choice(["gpu", "cpu"]), help="GPU project: build the GPU or CPU image."),
     ]
     for option in reversed(options):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -182,3 +183,48 @@ def test_pep725_in_a_project_reaches_the_dockerfile(sample_copy):
     dockerfile = generate(path)["Dockerfile"]
     assert "apt-get install -y --no-install-recommends libpq-dev" in dockerfile
     assert "apt-get install -y --no-install-recommends libpq5" in dockerfile
+
+
+def seed_pypi_cache(cache, name: str, files: list[str]) -> None:
+    target = cache / "dockergen" / "pypi" / f"{name}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"name": name, "files": [{"filename": f} for f in files]}))
+
+
+def test_online_lookup_fills_files_the_lock_does_not_record(make_project, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    seed_pypi_cache(cache, "psycopg2", ["psycopg2-2.9.13.tar.gz", "psycopg2-2.9.13-cp311-cp311-win_amd64.whl"])
+    seed_pypi_cache(
+        cache,
+        "lxml",
+        [
+            "lxml-5.3.0.tar.gz",
+            "lxml-5.3.0-cp311-cp311-manylinux_2_28_x86_64.whl",
+            "lxml-5.3.0-cp311-cp311-manylinux_2_28_aarch64.whl",
+        ],
+    )
+    path = make_project(
+        {"requirements.txt": "psycopg2==2.9.13\nlxml==5.3.0\n", "main.py": "", ".python-version": "3.11"}
+    )
+    offline = inspect(path)
+    assert all(not p.files for p in offline.packages)
+    online = inspect(path, online=True)
+    files = {p.name: p.files for p in online.packages}
+    assert files["psycopg2"] == ("psycopg2-2.9.13.tar.gz", "psycopg2-2.9.13-cp311-cp311-win_amd64.whl")
+    needs = {n.package: n for n in native_needs(online.runtime_packages, "3.11", "bookworm")}
+    assert needs["psycopg2"].reason == "no wheel for cp311 x86_64 aarch64"
+    assert "lxml" not in needs  # the lock says nothing, PyPI has wheels for both arches
+
+
+def test_online_lookup_failure_is_a_note_not_an_error(make_project, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+    def refuse(*args, **kwargs):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr("dockergen.pypi.urllib.request.urlopen", refuse)
+    path = make_project({"requirements.txt": "psycopg2==2.9.13\n", "main.py": "", ".python-version": "3.11"})
+    facts = inspect(path, online=True)
+    assert any("PyPI look-up for psycopg2 failed" in n for n in facts.notes)
+    assert native_needs(facts.runtime_packages, "3.11", "bookworm")[0].built  # the table's sdist-only flag

@@ -15,6 +15,7 @@ from ..entrypoint import find_entrypoint
 from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
 from ..project import Project, external, normalize
+from ..pypi import fill_files
 from ..python_version import choose_python, parse_pin
 from . import hatch, pdm, pipenv, piptools, poetry, pylock, requirements, setuptools, uv
 
@@ -61,7 +62,9 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
     if not root.is_dir():
         raise InspectError(str(path), "not a directory")
     project = Project(root)
-    settings = validate_settings({**project.settings, **{k: v for k, v in (overrides or {}).items() if v}})
+    overrides = dict(overrides or {})
+    online = bool(overrides.pop("online", False))  # a flag only: never on by default, so never in check
+    settings = validate_settings({**project.settings, **{k: v for k, v in overrides.items() if v}})
     module, reason = choose_manager(project, settings.get("manager"))
     facts: ManagerFacts = module.inspect(project)
     name = facts.name or root.resolve().name
@@ -69,6 +72,9 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
     deps = {r.name for r in facts.requirements} | {p.name for p in facts.packages if "main" in p.groups}
     entry = find_entrypoint(project, settings.get("entrypoint"), facts.scripts, deps, normalize(name))
     notes = []
+    if online:
+        facts.packages, lookup_notes = fill_files(facts.packages)
+        notes += lookup_notes
     if entry is None:
         notes.append("no entrypoint found: set [tool.dockergen] entrypoint or pass --entrypoint")
     if facts.lock_consistent is False:
