@@ -91,6 +91,12 @@ class BuildPlan:
         return VENV
 
     @property
+    def project_base(self) -> str:
+        """uv builds the project from the base stage, beside the dependencies rather than after them;
+        the pip-based managers need the dependency stage's virtualenv and pip."""
+        return "base" if self.block in ("uv", "pylock") else "deps"
+
+    @property
     def block(self) -> str:
         """The template block that installs dependencies: managers without a lock share one."""
         return "declared" if self.manager in ("hatch", "setuptools") else self.manager
