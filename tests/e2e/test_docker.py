@@ -50,6 +50,13 @@ def build(path: Path, tag: str) -> float:
     return time.monotonic() - start
 
 
+def init_and_build(path: Path, tag: str) -> str:
+    """dockergen init, then docker build: what a user does first."""
+    write(path)
+    build(path, tag)
+    return tag
+
+
 def layers(tag: str) -> list[str]:
     return json.loads(docker("image", "inspect", "-f", "{{json .RootFS.Layers}}", tag).stdout)
 
@@ -68,10 +75,7 @@ def layer_sizes(tag: str, tmp_path: Path) -> dict[str, int]:
 
 @pytest.mark.parametrize("sample", sorted(SMOKE))
 def test_sample_builds_and_runs(sample, sample_copy):
-    path = sample_copy(sample)
-    write(path)
-    tag = f"dockergen-e2e/{sample}:test"
-    build(path, tag)
+    tag = init_and_build(sample_copy(sample), f"dockergen-e2e/{sample}:test")
     command, expected = SMOKE[sample]
     result = docker("run", "--rm", "--network=none", tag, *command)
     assert expected in result.stdout + result.stderr
@@ -85,10 +89,7 @@ def test_sample_builds_and_runs(sample, sample_copy):
 
 @pytest.mark.parametrize("sample", sorted(WEB))
 def test_web_sample_serves_http_with_its_own_cmd(sample, sample_copy):
-    path = sample_copy(sample)
-    write(path)
-    tag = f"dockergen-e2e/{sample}:test"
-    build(path, tag)
+    tag = init_and_build(sample_copy(sample), f"dockergen-e2e/{sample}:test")
     name = f"dockergen-e2e-{sample}"
     docker("rm", "-f", name, check=False)
     docker("run", "-d", "--name", name, "--network=none", "--read-only", "--tmpfs", "/tmp", tag)
