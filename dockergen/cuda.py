@@ -38,7 +38,9 @@ class GpuNeed:
         entry = data()["images"].get(self.cuda or "")
         if entry is None:
             known = ", ".join(data()["images"])
-            raise InspectError("dockergen/data/cuda.toml", f"no nvidia/cuda image known for CUDA {self.cuda} ({known})")
+            raise InspectError(
+                "pyproject.toml", f"[tool.dockergen] cuda = {self.cuda!r}: no nvidia/cuda image known (known: {known})"
+            )
         prefix = f"nvidia/cuda:{entry['tag']}-cudnn"
         return f"{prefix}-devel-{entry['os']}", f"{prefix}-runtime-{entry['os']}"
 

@@ -10,7 +10,7 @@ import re
 import shlex
 
 from .facts import Entrypoint, InspectError
-from .project import Project
+from .project import CONTROL, Project
 
 DEFAULT_PORT = 8000
 APP_FILES = ("main.py", "app.py", "asgi.py", "wsgi.py", "server.py", "api.py")
@@ -62,6 +62,8 @@ def _procfile(project: Project, deps: set[str]) -> Entrypoint | None:
         command = tuple(shlex.split(processes[kind]))
     except ValueError as exc:
         raise InspectError("Procfile", f"cannot split the {kind!r} command: {exc}") from None
+    if any(CONTROL.search(word) for word in command):
+        raise InspectError("Procfile", f"the {kind!r} command has a control character or backslash")
     port = _port_of(command) or (DEFAULT_PORT if kind == "web" else None)
     return Entrypoint(command, "procfile", f"Procfile '{kind}:' process", port)
 
@@ -94,7 +96,12 @@ def _candidate_app_files(project: Project) -> list[str]:
     files = list(APP_FILES)
     for pattern in ("*/main.py", "*/app.py", "*/asgi.py", "*/wsgi.py", "src/*/main.py", "src/*/app.py"):
         files += [f for f in project.glob(pattern) if not f.startswith((".", "tests/", "test/"))]
-    return [f for f in dict.fromkeys(files) if project.exists(f)]
+    return [f for f in dict.fromkeys(files) if _importable(f) and project.exists(f)]
+
+
+def _importable(path: str) -> bool:
+    """Whether the file is a module Python can import by its dotted name (src/ layout aside)."""
+    return all(part.isidentifier() for part in _module_of(path).split("."))
 
 
 def _module_of(path: str) -> str:
@@ -141,7 +148,7 @@ def _script(scripts: dict[str, str], name: str) -> Entrypoint | None:
 def _main_module(project: Project) -> Entrypoint | None:
     for path in project.glob("*/__main__.py") + project.glob("src/*/__main__.py"):
         module = _module_of(path).rsplit(".", 1)[0]
-        if not path.startswith((".", "tests/")):
+        if not path.startswith((".", "tests/")) and _importable(path):
             return Entrypoint(("python", "-m", module), "module", f"{path}")
     return None
 

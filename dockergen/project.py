@@ -13,6 +13,7 @@ from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as PackagingRequirement
 
 from .facts import InspectError, Requirement
+from .options import COMMAND_WORD
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -20,6 +21,8 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a lock this large is not a lock a person committed
+# What can never go into a Dockerfile: it would end an instruction or continue it on the next line.
+CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def normalize(name: str) -> str:
@@ -97,6 +100,7 @@ def expect(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> 
     """Return value when it has the expected type, else fail naming the file and the key."""
     if not isinstance(value, kind):
         names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        what = what if what.isprintable() else ascii(what)  # keys in `what` come from the file: one line
         raise InspectError(where, f"{what} must be a {names}, not {type(value).__name__}")
     return value
 
@@ -105,7 +109,7 @@ def parse_requirement(text: str, where: str, group: str = "main") -> Requirement
     try:
         req = PackagingRequirement(text)
     except InvalidRequirement as exc:
-        raise InspectError(where, f"invalid requirement {text!r}: {exc}") from None
+        raise InspectError(where, f"invalid requirement {text!r}: {str(exc).splitlines()[0]}") from None
     return Requirement(normalize(req.name), str(req.specifier), str(req.marker) if req.marker else None, group)
 
 
@@ -124,9 +128,19 @@ def pep621_requirements(project: Project) -> list[Requirement]:
     return reqs
 
 
+def script_name(name: str, where: str) -> str:
+    """A console script's name, which may become the image's command: one plain word."""
+    if not COMMAND_WORD.fullmatch(name):
+        raise InspectError(where, f"console script name {name!r} is not a plain command name")
+    return name
+
+
 def pep621_scripts(project: Project) -> dict[str, str]:
     scripts = project.pyproject_table("project").get("scripts", {})
-    return {str(k): str(v) for k, v in expect(scripts, dict, "pyproject.toml", "project.scripts").items()}
+    return {
+        script_name(str(k), "pyproject.toml"): str(v)
+        for k, v in expect(scripts, dict, "pyproject.toml", "project.scripts").items()
+    }
 
 
 def pep621_name(project: Project) -> str | None:

@@ -34,6 +34,14 @@ def parse_pin(text: str, origin: str) -> str:
     return f"{match.group(1)}.{match.group(2)}"
 
 
+def _error(origin: str, problem: str) -> InspectError:
+    """An error naming the file an origin comes from: 'uv.lock requires-python' is uv.lock's,
+    '[tool.poetry.dependencies] python' and '[tool.dockergen] python / --python' pyproject.toml's."""
+    path = "pyproject.toml" if origin.startswith("[tool.") else origin.split()[0]
+    detail = origin[len(path) :].strip() if origin.startswith(path) else origin
+    return InspectError(path, f"{detail}: {problem}" if detail else problem)
+
+
 def _predicate(spec: str, origin: str) -> Callable[[Version], bool]:
     """A PEP 440 specifier set, or failing that a Poetry constraint (^3.11, ~3.11, 3.11.*)."""
     try:
@@ -48,7 +56,7 @@ def _predicate(spec: str, origin: str) -> Callable[[Version], bool]:
     try:
         constraint = parse_constraint(spec)
     except (ParseConstraintError, ValueError) as exc:
-        raise InspectError(origin, f"invalid Python constraint {spec!r}: {exc}") from None
+        raise _error(origin, f"invalid Python constraint {spec!r} ({' '.join(str(exc).split())})") from None
     return lambda v: constraint.allows(PoetryVersion.parse(str(v)))
 
 
@@ -68,14 +76,14 @@ def choose_python(constraints: list[tuple[str, str]], pins: list[tuple[str, str]
         origin, version = pins[0]
         for c_origin, spec in constraints:
             if not minor_allowed(version, spec, c_origin):
-                raise InspectError(origin, f"asks for Python {version}, but {c_origin} is {spec!r}")
+                raise _error(origin, f"asks for Python {version}, but {c_origin} is {spec!r}")
         reasons = [f"{origin} pins {version}"] + [f"allowed by {s}" for s in satisfied]
         reasons += [f"{o} ({v}) ignored: {origin} comes first" for o, v in pins[1:] if v != version]
         return PythonChoice(version, tuple(reasons))
     candidates = [minor for minor in released_minors() if all(minor_allowed(minor, s, o) for o, s in constraints)]
     if not candidates:
-        where = constraints[0][0].split()[0] if constraints else "project"
-        raise InspectError(where, "no released CPython satisfies " + " and ".join(satisfied))
+        where = constraints[0][0] if constraints else "project"
+        raise _error(where, "no released CPython satisfies " + " and ".join(satisfied))
     newest = candidates[-1]
     if not constraints:
         return PythonChoice(newest, (f"no Python constraint found: newest release {newest}",))

@@ -12,9 +12,7 @@ import jinja2
 
 from .facts import InspectError
 from .plan import BuildPlan
-
-# Anything that could end an instruction, continue it onto the next line or confuse the parser.
-UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
+from .project import CONTROL
 
 
 def _templates_dir() -> Path:
@@ -28,7 +26,7 @@ def _templates_dir() -> Path:
 
 def _safe(value: object) -> str:
     text = str(value)
-    if UNSAFE.search(text):
+    if CONTROL.search(text):
         raise InspectError("dockergen", f"refusing to write {text!r} into a Dockerfile: control character or backslash")
     return text
 
@@ -42,7 +40,7 @@ def printf_lines(script: str) -> str:
     """A script as single-quoted printf arguments, one per line (no heredocs before Docker 23)."""
     lines = [ln for ln in script.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     for line in lines:
-        if "'" in line or UNSAFE.search(line):
+        if "'" in line or CONTROL.search(line):
             raise ValueError(f"template script line cannot be single-quoted: {line!r}")
     return " \\\n".join(f"    '{line}'" for line in lines)
 

@@ -81,7 +81,7 @@ def content_hash(pyproject: dict[str, Any]) -> str:
         "requires-python": project.get("requires-python", ""),
         "resolution": pdm.get("resolution", {}),
     }
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _read_lock(project: Project, facts: ManagerFacts) -> None:
@@ -90,7 +90,7 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
     version = str(metadata.get("lock_version", ""))
     if not version.startswith("4."):
         raise InspectError(LOCK, f"unsupported lock_version {version!r} (dockergen reads 4.x; run `pdm lock`)")
-    for target in metadata.get("targets", []) or []:
+    for target in expect(metadata.get("targets") or [], list, LOCK, "metadata.targets"):
         if isinstance(target, dict) and isinstance(target.get("requires_python"), str):
             facts.python_constraints.append(("pdm.lock target requires_python", target["requires_python"]))
     raws = [
@@ -102,7 +102,11 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
         groups = {normalize(p["name"]): tuple("main" if g == "default" else str(g) for g in p["groups"]) for p in raws}
     else:
         edges = {
-            normalize(p["name"]): [parse_requirement(d, LOCK).name for d in p.get("dependencies", [])] for p in raws
+            normalize(p["name"]): [
+                parse_requirement(expect(d, str, LOCK, "a dependency"), LOCK).name
+                for d in expect(p.get("dependencies", []), list, LOCK, "dependencies")
+            ]
+            for p in raws
         }
         roots: dict[str, list[str]] = {}
         for req in facts.requirements:
@@ -110,14 +114,14 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
         groups = assign_groups(roots, edges)
     for raw in raws:
         name = normalize(raw["name"])
-        files = [f for f in raw.get("files", []) if isinstance(f, dict)]
+        files = [f for f in expect(raw.get("files", []), list, LOCK, f"{name} files") if isinstance(f, dict)]
         facts.packages.append(
             LockedPackage(
                 name=name,
                 version=str(raw.get("version")) if raw.get("version") is not None else None,
                 groups=groups.get(name, ("main",)),
                 marker=raw.get("marker") if isinstance(raw.get("marker"), str) else None,
-                files=tuple(str(f.get("file") or f.get("url", "").rsplit("/", 1)[-1]) for f in files),
+                files=tuple(str(f.get("file") or str(f.get("url", "")).rsplit("/", 1)[-1]) for f in files),
                 hashed=any(f.get("hash") for f in files),
             )
         )

@@ -56,7 +56,8 @@ def _requirements(pipfile: dict[str, Any]) -> list[Requirement]:
             continue
         group = SECTIONS.get(section, section)
         for name, value in expect(table, dict, MANIFEST, f"[{section}]").items():
-            spec = value if isinstance(value, str) else str((value or {}).get("version", ""))
+            value = expect(value, (str, dict), MANIFEST, f"[{section}] {name}")
+            spec = value if isinstance(value, str) else str(value.get("version", ""))
             reqs.append(Requirement(normalize(name), "" if spec == "*" else spec, None, group))
     return reqs
 
@@ -72,7 +73,7 @@ def pipfile_hash(pipfile: dict[str, Any]) -> str:
     for category, values in pipfile.items():
         if category not in NOT_CATEGORIES and category not in ("default", "develop"):
             data[category] = values
-    content = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    content = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(content.encode()).hexdigest()
 
 

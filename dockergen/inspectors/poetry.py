@@ -16,6 +16,7 @@ from ..project import (
     pep621_requirements,
     pep621_scripts,
     requires_python,
+    script_name,
 )
 from .lockgraph import assign_groups
 
@@ -82,7 +83,11 @@ def _poetry_requirements(poetry: dict[str, Any]) -> list[Requirement]:
 
 def _poetry_scripts(poetry: dict[str, Any]) -> dict[str, str]:
     scripts = expect(poetry.get("scripts", {}), dict, "pyproject.toml", "tool.poetry.scripts")
-    return {k: v if isinstance(v, str) else str((v or {}).get("reference", "")) for k, v in scripts.items()}
+    scripts = {
+        script_name(k, "pyproject.toml"): expect(v, (str, dict), "pyproject.toml", f"tool.poetry.scripts.{k}")
+        for k, v in scripts.items()
+    }
+    return {k: v if isinstance(v, str) else str(v.get("reference", "")) for k, v in scripts.items()}
 
 
 def _sources(poetry: dict[str, Any]) -> list[Index]:
@@ -116,11 +121,11 @@ def content_hash(pyproject: dict[str, Any]) -> str:
         content["tool"] = {"poetry": poetry_part}
     else:
         content = poetry_part  # Poetry keeps [tool.poetry]-only manifests at the top level
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _source(raw: dict[str, Any]) -> Source:
-    kind = raw.get("type")
+def _source(raw: Any) -> Source:
+    kind = expect(raw, dict, LOCK, "a package's source").get("type")
     if kind in ("git", "directory", "file", "url"):
         return Source("path" if kind == "file" else kind, str(raw.get("url", "")))
     if kind == "legacy":
@@ -146,7 +151,7 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
         name = normalize(raw["name"])
         if name not in groups:
             continue
-        files = [f for f in raw.get("files", []) if isinstance(f, dict)]
+        files = [f for f in expect(raw.get("files", []), list, LOCK, f"{name} files") if isinstance(f, dict)]
         markers = raw.get("markers")
         facts.packages.append(
             LockedPackage(
@@ -173,7 +178,10 @@ def _groups(raws: list[dict[str, Any]], reqs: list[Requirement]) -> dict[str, tu
     """Lock 2.1 records each package's groups; older 2.x locks need the dependency graph."""
     if all(isinstance(p.get("groups"), list) for p in raws):
         return {normalize(p["name"]): tuple(str(g) for g in p["groups"]) for p in raws}
-    edges = {normalize(p["name"]): [normalize(d) for d in (p.get("dependencies") or {})] for p in raws}
+    edges = {
+        normalize(p["name"]): [normalize(d) for d in expect(p.get("dependencies") or {}, dict, LOCK, "dependencies")]
+        for p in raws
+    }
     roots: dict[str, list[str]] = {}
     for req in reqs:
         roots.setdefault(req.group, []).append(req.name)

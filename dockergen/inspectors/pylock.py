@@ -50,7 +50,7 @@ def inspect(project: Project) -> ManagerFacts:
         source = _source(raw)
         if source.kind == "directory" and source.url in (".", "./"):
             continue  # the project itself
-        wheels = [w for w in raw.get("wheels", []) if isinstance(w, dict)]
+        wheels = [w for w in expect(raw.get("wheels", []), list, lock, "wheels") if isinstance(w, dict)]
         sdist = raw.get("sdist") if isinstance(raw.get("sdist"), dict) else None
         files = [str(w.get("name") or str(w.get("url", "")).rsplit("/", 1)[-1]) for w in wheels]
         if sdist:

@@ -15,6 +15,7 @@ from ..project import (
     pep621_requirements,
     pep621_scripts,
     requires_python,
+    script_name,
 )
 
 NAME = "setuptools"
@@ -60,17 +61,17 @@ def inspect(project: Project) -> ManagerFacts:
             facts.requirements.append(parse_requirement(line.strip(), "setup.cfg"))
     facts.groups = group_names(facts.requirements)
     facts.python_constraints = requires_python(project)
-    python = cfg.get("options", "python_requires", fallback=None) or (
-        SETUP_PYTHON.search(setup_py).group(1) if SETUP_PYTHON.search(setup_py) else None
-    )
+    python, origin = cfg.get("options", "python_requires", fallback=None), "setup.cfg python_requires"
+    if not python and SETUP_PYTHON.search(setup_py):
+        python, origin = SETUP_PYTHON.search(setup_py).group(1), "setup.py python_requires"  # type: ignore[union-attr]
     if python:
-        facts.python_constraints.append(("setup python_requires", python))
+        facts.python_constraints.append((origin, python))
     facts.scripts = pep621_scripts(project)
     scripts_text = cfg.get("options.entry_points", "console_scripts", fallback="")
     for line in scripts_text.splitlines():
         name, sep, target = line.partition("=")
         if sep:
-            facts.scripts.setdefault(name.strip(), target.strip())
+            facts.scripts.setdefault(script_name(name.strip(), "setup.cfg"), target.strip())
     for name, target in SETUP_SCRIPT.findall(setup_py) if "console_scripts" in setup_py else []:
         facts.scripts.setdefault(name, target)
     facts.lock_note = "no lock file: dependency versions resolve at build time"

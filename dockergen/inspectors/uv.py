@@ -66,17 +66,25 @@ def _indexes(project: Project) -> list[Index]:
 def _members(project: Project) -> list[str]:
     workspace = project.pyproject_table("tool", "uv", "workspace")
     patterns = expect(workspace.get("members", []), list, "pyproject.toml", "tool.uv.workspace.members")
-    excluded = set(expect(workspace.get("exclude", []), list, "pyproject.toml", "tool.uv.workspace.exclude"))
+    excluded = expect(workspace.get("exclude", []), list, "pyproject.toml", "tool.uv.workspace.exclude")
     members: list[str] = []
     for pattern in patterns:
-        for path in project.glob(f"{expect(pattern, str, 'pyproject.toml', 'a workspace member')}/pyproject.toml"):
+        pattern = expect(pattern, str, "pyproject.toml", "a workspace member")
+        if ".." in pattern.split("/"):
+            raise InspectError("pyproject.toml", f"workspace member {pattern!r} is outside the project")
+        try:
+            found = project.glob(f"{pattern}/pyproject.toml")
+        except (ValueError, NotImplementedError):  # '' or '/x' (absolute), '**x': pathlib refuses them
+            raise InspectError("pyproject.toml", f"invalid workspace member pattern {pattern!r}") from None
+        for path in found:
             member = path.rsplit("/", 1)[0]
             if member not in excluded and member != ".":
                 members.append(member)
     return members
 
 
-def _source(raw: dict[str, Any]) -> Source:
+def _source(raw: Any) -> Source:
+    raw = expect(raw, dict, LOCK, "a package's source")
     for kind in ("registry", "git", "url", "path", "directory", "editable", "virtual"):
         if kind in raw:
             value = str(raw[kind])
@@ -89,12 +97,20 @@ def _source(raw: dict[str, Any]) -> Source:
 def _targets(entries: Any) -> list[str]:
     """Graph nodes a dependency list points at: 'name', plus 'name[extra]' per requested extra."""
     out = []
-    for dep in entries or []:
+    for dep in _list(entries, "a package's dependencies"):
         if isinstance(dep, dict) and isinstance(dep.get("name"), str):
             name = normalize(dep["name"])
             extras = dep.get("extra", [])
             out += [name] + [f"{name}[{e}]" for e in (extras if isinstance(extras, list) else [])]
     return out
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    return expect(value or [], list, LOCK, what)
+
+
+def _table(value: Any, what: str) -> dict[str, Any]:
+    return expect(value or {}, dict, LOCK, what)
 
 
 def _any(markers: Any) -> str | None:
@@ -114,12 +130,12 @@ def _marked_edges(by_name: dict[str, dict[str, Any]], root: str) -> dict[str, li
     runtime packages' conditions are what matter, and dev edges only add dev-only packages)."""
     edges: dict[str, list[tuple[str, str | None]]] = {}
     for name, raw in by_name.items():
-        entries = list(raw.get("dependencies") or [])
-        for deps in (raw.get("optional-dependencies") or {}).values():
-            entries += deps
+        entries = list(_list(raw.get("dependencies"), "a package's dependencies"))
+        for deps in _table(raw.get("optional-dependencies"), "optional-dependencies").values():
+            entries += _list(deps, "optional-dependencies")
         if name == root:
-            for deps in (raw.get("dev-dependencies") or {}).values():
-                entries += deps
+            for deps in _table(raw.get("dev-dependencies"), "dev-dependencies").values():
+                entries += _list(deps, "dev-dependencies")
         edges[name] = [
             (normalize(d["name"]), d["marker"] if isinstance(d.get("marker"), str) else None)
             for d in entries
@@ -146,7 +162,9 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
         key = normalize(name)
         if key in by_name:  # a fork: one entry per version, each with its resolution-markers
             merged = dict(by_name[key])
-            merged["dependencies"] = list(merged.get("dependencies") or []) + list(raw.get("dependencies") or [])
+            merged["dependencies"] = _list(merged.get("dependencies"), "dependencies") + _list(
+                raw.get("dependencies"), "dependencies"
+            )
             by_name[key] = merged
         else:
             by_name[key] = raw
@@ -164,10 +182,10 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
     edges: dict[str, list[str]] = {}
     for name, raw in by_name.items():
         edges[name] = _targets(raw.get("dependencies"))
-        for extra, deps in (raw.get("optional-dependencies") or {}).items():
+        for extra, deps in _table(raw.get("optional-dependencies"), "optional-dependencies").items():
             edges[f"{name}[{extra}]"] = _targets(deps)
     roots = {"main": edges.get(root_name, [])}
-    for group, deps in (root.get("dev-dependencies") or {}).items():
+    for group, deps in _table(root.get("dev-dependencies"), "dev-dependencies").items():
         roots[group] = _targets(deps)
     groups = assign_groups(roots, edges)
     markers = install_conditions([root_name], _marked_edges(by_name, root_name))
@@ -176,7 +194,7 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
         name = normalize(raw["name"])
         if name == root_name or name not in groups:
             continue
-        wheels = [w for w in raw.get("wheels") or [] if isinstance(w, dict)]
+        wheels = [w for w in _list(raw.get("wheels"), "wheels") if isinstance(w, dict)]
         sdist = raw.get("sdist") if isinstance(raw.get("sdist"), dict) else {}
         entries = [(str(w.get("url", "")).rsplit("/", 1)[-1] or str(w.get("filename", "")), w) for w in wheels]
         if sdist:
@@ -220,8 +238,12 @@ def same_pythons(a: str, b: str) -> bool:
 
 def _consistency(project: Project, root: dict[str, Any], lock: dict[str, Any]) -> tuple[bool, str]:
     """Compare the direct requirements in pyproject.toml with what the lock recorded for them."""
-    recorded = (root.get("metadata") or {}).get("requires-dist", [])
-    locked = {(normalize(r["name"]), _spec(r.get("specifier", ""))) for r in recorded if isinstance(r, dict)}
+    recorded = _list(_table(root.get("metadata"), "the project's metadata").get("requires-dist"), "requires-dist")
+    locked = {
+        (normalize(r["name"]), _spec(str(r.get("specifier", ""))))
+        for r in recorded
+        if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
     declared = {(r.name, _spec(r.specifier)) for r in pep621_requirements(project) if r.group == "main"}
     if {n for n, _ in locked} != {n for n, _ in declared} or locked != declared:
         missing = sorted({n for n, _ in declared} ^ {n for n, _ in locked}) or sorted(
