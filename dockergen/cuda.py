@@ -18,6 +18,7 @@ from .facts import InspectError, LockedPackage
 from .project import tomllib
 
 LOCAL_CUDA = re.compile(r"\+cu(\d+)(\d)$")  # torch==2.5.1+cu121 -> 12.1
+INDEX_CUDA = re.compile(r"download\.pytorch\.org/whl/cu(\d+)(\d)/?$")  # PyTorch's per-CUDA indexes
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +58,9 @@ def _cuda_from_packages(packages: dict[str, LockedPackage]) -> tuple[str | None,
     if torch and torch.version and LOCAL_CUDA.search(torch.version):
         major, minor = LOCAL_CUDA.search(torch.version).groups()  # type: ignore[union-attr]
         return f"{major}.{minor}", f"torch {torch.version} is a +cu build"
+    if torch and torch.source.url and INDEX_CUDA.search(torch.source.url):
+        major, minor = INDEX_CUDA.search(torch.source.url).groups()  # type: ignore[union-attr]
+        return f"{major}.{minor}", f"torch comes from PyTorch's CUDA {major}.{minor} index"
     for prefix, major in data()["gpu-packages"].items():
         for name, package in packages.items():
             if name == prefix or (name.startswith(prefix) and major):

@@ -6,7 +6,7 @@ import pytest
 
 from dockergen.api import generate, inspect
 from dockergen.cuda import data, detect_gpu
-from dockergen.facts import InspectError, LockedPackage
+from dockergen.facts import InspectError, LockedPackage, Source
 
 from .conftest import SAMPLES
 
@@ -22,6 +22,13 @@ def test_local_version_names_the_cuda():
     torch = LockedPackage("torch", "2.5.1+cu121")
     gpu = detect_gpu((torch,), None, set())
     assert gpu is not None and gpu.cuda == "12.1" and gpu.strategy == "wheels"
+
+
+def test_pytorch_cuda_index_names_the_cuda():
+    torch = LockedPackage("torch", "2.6.0", source=Source("registry", "https://download.pytorch.org/whl/cu126"))
+    gpu = detect_gpu((torch,), None, set())
+    assert gpu is not None and gpu.cuda == "12.6"
+    assert "CUDA 12.6 index" in gpu.reasons[0]
 
 
 def test_cpu_torch_is_no_gpu_need():

@@ -24,6 +24,7 @@ SAMPLE_NAMES = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
 VARIANTS = {
     ("uv-torch", "Dockerfile.cpu"): {"variant": "cpu"},
     ("uv-torch", "Dockerfile.cuda-toolkit"): {"cuda": "12.8"},
+    ("uv-torch", "Dockerfile.cuda-toolkit-cpu"): {"cuda": "12.8", "variant": "cpu"},
 }
 
 
