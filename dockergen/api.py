@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .digests import pin
 from .facts import InspectError, ProjectFacts
 from .inspectors import inspect_project
 from .plan import BuildPlan, make_plan
@@ -100,9 +101,14 @@ def plan(path: str | os.PathLike[str], **options: Any) -> tuple[ProjectFacts, Bu
     return facts, make_plan(facts)
 
 
-def generate(path: str | os.PathLike[str], **options: Any) -> dict[str, str]:
-    """The files dockergen would write for the project at path, by file name."""
+def generate(path: str | os.PathLike[str], pin_digests: bool = False, **options: Any) -> dict[str, str]:
+    """The files dockergen would write for the project at path, by file name.
+
+    pin_digests resolves the base images' digests with the local engine; without it, the pins
+    the existing Dockerfile carries are kept for the images that are still planned.
+    """
     facts, build_plan = plan(path, **options)
+    build_plan = pin(build_plan, Path(path) / "Dockerfile", fresh=pin_digests)
     return {name: with_header(render(build_plan, template), facts) for name, template in OUTPUTS.items()}
 
 

@@ -64,6 +64,7 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
     project = Project(root)
     overrides = dict(overrides or {})
     online = bool(overrides.pop("online", False))  # a flag only: never on by default, so never in check
+    overrides.pop("pin_digests", None)  # a flag for the written file (api.generate), not a fact
     settings = validate_settings({**project.settings, **{k: v for k, v in overrides.items() if v}})
     module, reason = choose_manager(project, settings.get("manager"))
     facts: ManagerFacts = module.inspect(project)

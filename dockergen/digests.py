@@ -1,0 +1,59 @@
+"""Base images pinned by digest (`--pin-digests`), and pins kept across regenerations.
+
+Resolving asks the local Docker engine for the digest of an image it has pulled (`docker pull`
+first); nothing else goes to the network. Once a Dockerfile carries pins, `generate` and `check`
+keep every pin whose image is still the one planned, so `check` stays offline and clean.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+from .facts import InspectError
+from .plan import BuildPlan
+
+PINNED_ARG = re.compile(r"^ARG (?:PYTHON|BUILDER|UV)_IMAGE=(\S+)@(sha256:[0-9a-f]{64})$", re.MULTILINE)
+FIELDS = ("runner_image", "builder_image", "uv_image")
+
+
+def existing_pins(dockerfile: Path) -> dict[str, str]:
+    """image -> digest, from the ARG lines of a Dockerfile dockergen wrote before."""
+    if not dockerfile.is_file():
+        return {}
+    return dict(PINNED_ARG.findall(dockerfile.read_text(encoding="utf-8", errors="replace")))
+
+
+def resolve(image: str) -> str:
+    """The digest the local engine records for image (pulled from a registry)."""
+    docker = shutil.which("docker")
+    if docker is None:
+        raise InspectError(image, "cannot pin by digest: no docker command")
+    result = subprocess.run(
+        [docker, "image", "inspect", "--format", "{{json .RepoDigests}}", image], capture_output=True, text=True
+    )
+    repository = image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
+    if result.returncode == 0:
+        for entry in json.loads(result.stdout or "null") or []:
+            name, _, digest = entry.partition("@")
+            if name in (repository, f"docker.io/library/{repository}", f"docker.io/{repository}"):
+                return digest
+    raise InspectError(image, f"cannot pin by digest: the engine has no registry digest for it (docker pull {image})")
+
+
+def pin(plan: BuildPlan, dockerfile: Path, fresh: bool) -> BuildPlan:
+    """The plan with its base images pinned: freshly resolved, or the pins the file already has."""
+    pins = existing_pins(dockerfile)
+    changes = {}
+    for field in FIELDS:
+        image = getattr(plan, field)
+        if image is None:
+            continue
+        digest = resolve(image) if fresh else pins.get(image)
+        if digest:
+            changes[field] = f"{image}@{digest}"
+    return replace(plan, **changes)
