@@ -66,6 +66,9 @@ def plan_options(func: F) -> F:
         click.option(
             "--online", is_flag=True, default=None, help="Ask PyPI which files exist where the lock lists none."
         ),
+        click.option(
+            "--pin-digests", is_flag=True, default=None, help="Pin base images by digest (docker pull first)."
+        ),
         click.option("--variant", type=click.Choice(["gpu", "cpu"]), help="GPU project: build the GPU or CPU image."),
     ]
     for option in reversed(options):

@@ -48,3 +48,10 @@ def test_an_image_without_a_registry_digest_is_a_clear_error():
     # The local stand-ins were built here, never pulled: the engine records no digest for them.
     with pytest.raises(InspectError, match=r"^python:3\.13-slim-trixie: cannot pin by digest.*docker pull"):
         resolve("python:3.13-slim-trixie")
+
+
+def test_the_cli_flag_reaches_the_written_file(registry, sample_copy):
+    path = sample_copy("pdm-flask")
+    result = CliRunner().invoke(main, ["generate", "--pin-digests", "--stdout", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"python:3.13-slim-trixie@{FAKE['python:3.13-slim-trixie']}" in result.output
