@@ -155,7 +155,9 @@ def _inputs(facts: ProjectFacts) -> tuple[str, ...]:
     return facts.inputs
 
 
-def _gpu_plan(facts: ProjectFacts, gpu: GpuNeed | None, variant: str, reasons: list[str]) -> dict[str, Any]:
+def _gpu_plan(
+    facts: ProjectFacts, gpu: GpuNeed | None, variant: str, debian: str, reasons: list[str]
+) -> dict[str, Any]:
     """The GPU decisions: the cpu variant swaps torch for its CPU build; toolkit needs a Python."""
     plan: dict[str, Any] = {"skip_packages": (), "cpu_torch": (), "cpu_index": "", "python_install": False}
     if gpu is None:
@@ -178,7 +180,7 @@ def _gpu_plan(facts: ProjectFacts, gpu: GpuNeed | None, variant: str, reasons: l
         f"{', '.join(plan['cpu_torch'])} from the PyTorch CPU index (not hash-checked: not in the lock)"
     )
     dropped = [p for p in facts.runtime_packages if p.name in plan["skip_packages"]]
-    saved = sum(wheel_bytes(p, facts.python.version, debian_release(facts)[0]) for p in dropped)
+    saved = sum(wheel_bytes(p, facts.python.version, debian) for p in dropped)
     if saved:
         reasons.append(
             f"variant cpu: about {saved / 1e9:.1f} GB fewer wheel downloads on x86_64 (sizes from the lock), "
@@ -195,16 +197,18 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     image = settings.get("image", "python")
     runner_image = f"{image}:{python}-slim-{debian}"
 
-    gpu = detect_gpu(facts.runtime_packages, settings.get("cuda"), set())
+    # One pass over the lock decides what must be compiled; the GPU decisions need that (a package
+    # compiling CUDA code means the toolkit images), and the cpu variant then drops what it leaves out.
+    locked_needs = native_needs(facts.runtime_packages, python, debian)
+    gpu = detect_gpu(facts.runtime_packages, settings.get("cuda"), {n.package for n in locked_needs if n.built})
     variant = settings.get("variant", "gpu")
-    gpu_plan = _gpu_plan(facts, gpu, variant, reasons)
+    gpu_plan = _gpu_plan(facts, gpu, variant, debian, reasons)
     packages = tuple(p for p in facts.runtime_packages if p.name not in gpu_plan["skip_packages"])
-    needs = native_needs(packages, python, debian)
+    needs = [n for n in locked_needs if n.package not in gpu_plan["skip_packages"]]
     project_needs, unmapped = external_needs(facts.external, debian)
     needs += project_needs
     if unmapped:
         reasons.append(f"PEP 725 [external] not mapped to Debian packages (add them with apt): {', '.join(unmapped)}")
-    gpu = detect_gpu(packages, settings.get("cuda"), {n.package for n in needs if n.built}) or gpu
     judged = covered_platforms(facts.runtime_packages, DEFAULT_PLATFORMS)
     if judged != DEFAULT_PLATFORMS:
         unjudged = " ".join(ARCHES[p] for p in DEFAULT_PLATFORMS if p not in judged)

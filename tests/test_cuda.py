@@ -96,3 +96,23 @@ def test_cpu_variant_needs_uv(make_project):
     assert "NVIDIA_VISIBLE_DEVICES=all" in generate(path, python="3.13")["Dockerfile"]
     with pytest.raises(InspectError, match="--variant cpu is supported for uv projects only"):
         generate(path, python="3.13", variant="cpu")
+
+
+def test_a_compiled_cuda_package_in_the_lock_gets_toolkit_images_with_a_python(make_project):
+    # flash-attn ships only an sdist: the builder compiles it, so nvcc and a placed Python are needed.
+    path = make_project(
+        {
+            "pyproject.toml": '[project]\nname = "fa"\nrequires-python = ">=3.13,<3.14"\n',
+            "pylock.toml": (
+                'lock-version = "1.0"\ncreated-by = "test"\n'
+                '[[packages]]\nname = "torch"\nversion = "2.5.1+cu124"\n'
+                'wheels = [{name = "torch-2.5.1+cu124-cp313-cp313-manylinux_2_28_x86_64.whl"}]\n'
+                '[[packages]]\nname = "flash-attn"\nversion = "2.7.0"\nsdist = {name = "flash_attn-2.7.0.tar.gz"}\n'
+            ),
+            "main.py": "",
+        }
+    )
+    dockerfile = generate(path)["Dockerfile"]
+    assert "ARG BUILDER_IMAGE=nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04" in dockerfile
+    assert "uv python install 3.13" in dockerfile
+    assert "COPY --from=deps /opt/python /opt/python" in dockerfile
