@@ -63,6 +63,11 @@ def inputs_digest(facts: ProjectFacts) -> str:
     return hasher.hexdigest()[:16]
 
 
+def _directives(text: str) -> str:
+    match = DIRECTIVES.match(text)
+    return match.group(0) if match else ""
+
+
 def with_header(body: str, facts: ProjectFacts) -> str:
     sources = ", ".join(dict.fromkeys([*facts.inputs, *(n for n in EXTRA_INPUTS if (Path(facts.root) / n).is_file())]))
     header = (
@@ -71,8 +76,7 @@ def with_header(body: str, facts: ProjectFacts) -> str:
         "# To edit it by hand, delete these three lines: dockergen will then leave the file alone.\n"
         f"# dockergen: inputs={inputs_digest(facts)} output={_digest(body.encode())}\n"
     )
-    directives = DIRECTIVES.match(body)
-    top = directives.group(0) if directives else ""
+    top = _directives(body)
     return top + header + "\n" + body[len(top) :]
 
 
@@ -81,9 +85,7 @@ def split_header(text: str) -> tuple[str | None, str]:
     match = HEADER.search(text[:2000])
     if not match:
         return None, text
-    directives = DIRECTIVES.match(text)
-    top = directives.group(0) if directives else ""
-    return match.group(2), top + text[match.end() :].removeprefix("\n")
+    return match.group(2), _directives(text) + text[match.end() :].removeprefix("\n")
 
 
 def is_unedited_output(text: str) -> bool:

@@ -47,7 +47,7 @@ def resolve(image: str) -> str:
 
 def pin(plan: BuildPlan, dockerfile: Path, fresh: bool) -> BuildPlan:
     """The plan with its base images pinned: freshly resolved, or the pins the file already has."""
-    pins = existing_pins(dockerfile)
+    pins = {} if fresh else existing_pins(dockerfile)
     changes = {}
     for field in FIELDS:
         image = getattr(plan, field)

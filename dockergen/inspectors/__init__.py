@@ -36,7 +36,7 @@ def choose_manager(project: Project, override: str | None) -> tuple[ModuleType, 
         )
     locked = [(m, d) for m, d in found if d[0]]
     module, (_, reason) = (locked or found)[0]
-    others = [m.NAME for m, (is_locked, _) in locked if m is not module]
+    others = [m.NAME for m, _ in locked if m is not module]
     if others:
         reason += f"; also saw {', '.join(others)} lock files, lower in precedence"
     return module, reason
