@@ -8,7 +8,6 @@ DOCKERGEN_REQUIRE_DOCKER=1, where a missing engine is an error.
 from __future__ import annotations
 
 import json
-import subprocess
 import tarfile
 import time
 from pathlib import Path
@@ -16,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from dockergen.api import write
+
+from .engine import docker
 
 pytestmark = pytest.mark.docker
 
@@ -35,13 +36,6 @@ SMOKE = {
 }
 # Web samples: the image's own CMD serves HTTP on port 8000, probed from inside the container.
 WEB = {"uv-fastapi": "/health", "poetry-django": "/", "pdm-flask": "/"}
-
-
-def docker(*args: str, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout)
-    if check and result.returncode != 0:
-        raise AssertionError(f"docker {' '.join(args[:3])} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return result
 
 
 def build(path: Path, tag: str) -> float:
