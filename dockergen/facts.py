@@ -6,8 +6,16 @@ files say, with the reason each fact was chosen where there was a choice.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@")
+
+
+def redact(url: str) -> str:
+    """The URL with any user and password replaced by ***: facts are printed, and never need them."""
+    return USERINFO.sub(r"\1***@", url)
 
 
 class InspectError(Exception):
@@ -25,6 +33,10 @@ class Source:
 
     kind: str  # registry | git | path | directory | editable | workspace | url
     url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.url:
+            object.__setattr__(self, "url", redact(self.url))
 
 
 @dataclass(frozen=True)
@@ -60,8 +72,15 @@ class Index:
     """A package index other than PyPI that the project names."""
 
     name: str
-    url: str
+    url: str  # redacted: the install reads the project's own file, which keeps any credentials
     explicit: bool = False  # only used for packages that name it
+    credentials: bool = False  # the project's file puts a user or token in the URL
+
+    def __post_init__(self) -> None:
+        url = redact(self.url)
+        if url != self.url:
+            object.__setattr__(self, "url", url)
+            object.__setattr__(self, "credentials", True)
 
 
 @dataclass(frozen=True)

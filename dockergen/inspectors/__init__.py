@@ -80,6 +80,12 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
         notes.append("no entrypoint found: set [tool.dockergen] entrypoint or pass --entrypoint")
     if facts.lock_consistent is False:
         notes.append(facts.lock_note)
+    notes += [
+        f"index {i.name}: a user, token or ${{VARIABLE}} in its URL (shown as ***); a netrc file passed as"
+        " the netrc build secret keeps credentials out of the repository and reaches the build"
+        for i in facts.indexes
+        if i.credentials
+    ]
     return ProjectFacts(
         root=str(root),
         name=name,
