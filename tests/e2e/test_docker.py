@@ -156,6 +156,32 @@ def test_dependency_change_resends_only_the_layers_that_hold_it(sample_copy, tmp
     print(f"dependency change: {len(new)} new layers, {new_bytes} bytes (image without base: {venv_bytes} bytes)")
 
 
+def layer_steps(tag: str, tmp_path: Path) -> list[tuple[str, str]]:
+    """(instruction, diff id) for each layer of the image, from the config `docker save` writes."""
+    archive = tmp_path / "steps.tar"
+    docker("save", "-o", str(archive), tag)
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))[0]  # type: ignore[arg-type]
+        config = json.load(tar.extractfile(manifest["Config"]))  # type: ignore[arg-type]
+    archive.unlink()
+    steps = [h.get("created_by", "") for h in config["history"] if not h.get("empty_layer")]
+    return list(zip(steps, config["rootfs"]["diff_ids"]))
+
+
+def test_dependency_layers_do_not_depend_on_when_they_were_built(sample_copy, tmp_path):
+    """Rebuilt from scratch, every venv layer has the same digest: its bytes are its files only."""
+    path = sample_copy("pipenv-app")
+    write(path)
+    build(path, "dockergen-e2e/repro:first")
+    time.sleep(1.1)  # a different second for every mtime a build would set
+    docker("build", "--no-cache", "-t", "dockergen-e2e/repro:second", str(path))
+    first = layer_steps("dockergen-e2e/repro:first", tmp_path)
+    second = layer_steps("dockergen-e2e/repro:second", tmp_path)
+    venv_layers = [(step, digest) for step, digest in first if "/layers/" in step]
+    assert len(venv_layers) == 16
+    assert venv_layers == [(step, digest) for step, digest in second if "/layers/" in step]
+
+
 def test_layers_1_copies_the_venv_whole(sample_copy):
     path = sample_copy("pipenv-app")
     write(path, layers=1)
