@@ -91,12 +91,6 @@ class BuildPlan:
         return VENV
 
     @property
-    def project_base(self) -> str:
-        """uv builds the project from the base stage, beside the dependencies rather than after them;
-        the pip-based managers need the dependency stage's virtualenv and pip."""
-        return "base" if self.block in ("uv", "pylock") else "deps"
-
-    @property
     def block(self) -> str:
         """The template block that installs dependencies: managers without a lock share one."""
         return "declared" if self.manager in ("hatch", "setuptools") else self.manager
@@ -250,7 +244,10 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     private = tuple(i.url for i in facts.indexes if not PYPI.match(i.url))
     if private:
         reasons.append(f"{len(private)} package index(es) besides PyPI: a netrc secret mounted on the install steps")
-    uses_uv = facts.manager in ("uv", "pylock") or gpu_plan["python_install"]
+    builds_wheel = facts.installable or bool(facts.workspace_members)
+    if builds_wheel and facts.manager not in ("uv", "pylock"):
+        reasons.append("project wheel built by uv in the builder (a second faster than pip); the runner has no uv")
+    uses_uv = facts.manager in ("uv", "pylock") or gpu_plan["python_install"] or builds_wheel
     uv_image = f"{tools()['uv']['image']}:{tools()['uv']['version']}" if uses_uv else None
     return BuildPlan(
         manager=facts.manager,
