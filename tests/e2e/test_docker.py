@@ -190,3 +190,21 @@ def test_layers_1_copies_the_venv_whole(sample_copy):
     assert "requests 2.34.2" in docker("run", "--rm", "--network=none", tag).stdout
     history = docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", tag).stdout
     assert "COPY /opt/venv /opt/venv" in history and "/layers/" not in history
+
+
+def test_a_package_without_dependencies_builds_and_runs(make_project):
+    """No dependency to install: the split runs in the venv step, and the wheel still reaches the runner."""
+    project = make_project(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "nodeps"\nversion = "1.0"\nrequires-python = ">=3.11"\n'
+                '[project.scripts]\nnodeps = "nodeps:main"\n'
+                '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
+            ),
+            "nodeps/__init__.py": 'def main():\n    print("no dependencies")\n',
+        }
+    )
+    write(project, python="3.11")
+    tag = "dockergen-e2e/nodeps:test"
+    build(project, tag)
+    assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "no dependencies"
