@@ -62,7 +62,8 @@ class BuildPlan:
     installable: bool
     members: tuple[str, ...]  # workspace members built as wheels
     requirements: tuple[str, ...]  # declared specs, for managers without a lock
-    hashed: bool  # every locked package has hashes: pip can --require-hashes
+    hashed: bool  # every package installed has hashes in the lock: pip and uv can --require-hashes
+    exported: bool  # Poetry exports the lock and uv installs it (rather than Poetry itself)
     groups: tuple[str, ...]
     extras: tuple[str, ...]
     build_apt: tuple[str, ...]
@@ -114,14 +115,17 @@ def debian_release(facts: ProjectFacts) -> tuple[str, str]:
     return "bookworm", f"Python {facts.python.version} is Debian 12's own Python: bookworm images"
 
 
-def make_tool(manager: str) -> Tool | None:
+def make_tool(manager: str, exported: bool) -> Tool | None:
     name = {"pylock": "uv"}.get(manager, manager)
     data = tools().get(name)
     if data is None:
         return None
     if "image" in data:
         return Tool(name, data["version"], image=f"{data['image']}:{data['version']}")
-    return Tool(name, data["version"], pip=(f"{data['pip']}=={data['version']}", *data.get("with", [])))
+    pins = [f"{data['pip']}=={data['version']}", *data.get("with", [])]
+    if exported:
+        pins += data.get("export_with", [])
+    return Tool(name, data["version"], pip=tuple(pins))
 
 
 def _requirement_specs(facts: ProjectFacts) -> tuple[str, ...]:
@@ -147,6 +151,20 @@ def _inputs(facts: ProjectFacts) -> tuple[str, ...]:
         if not SAFE_PATH.fullmatch(name):
             raise InspectError(name, "file name has characters dockergen will not put in a Dockerfile mount")
     return facts.inputs
+
+
+def _poetry_exports(facts: ProjectFacts, hashed: bool, reasons: list[str]) -> bool:
+    """Whether uv installs what Poetry exports: several times faster than Poetry's installer, and
+    hash-checked. Without a hash for every package (git, path, directory) or with credentials in a
+    source URL (the export leaves them out), Poetry installs the lock itself."""
+    if not hashed:
+        reasons.append("Poetry installs the lock: a package it installs has no hashes in it (git, path or directory)")
+        return False
+    if any(index.credentials for index in facts.indexes):
+        reasons.append("Poetry installs the lock: a source URL carries credentials, which `poetry export` leaves out")
+        return False
+    reasons.append("Poetry exports the lock (refusing a stale one); uv installs it and checks every hash")
+    return True
 
 
 def _gpu_plan(
@@ -197,7 +215,6 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     gpu = detect_gpu(facts.runtime_packages, settings.get("cuda"), {n.package for n in locked_needs if n.built})
     variant = settings.get("variant", "gpu")
     gpu_plan = _gpu_plan(facts, gpu, variant, debian, reasons)
-    packages = tuple(p for p in facts.runtime_packages if p.name not in gpu_plan["skip_packages"])
     needs = [n for n in locked_needs if n.package not in gpu_plan["skip_packages"]]
     project_needs, unmapped = external_needs(facts.external, debian)
     needs += project_needs
@@ -236,7 +253,11 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     )
     if healthcheck:
         reasons.append(f"HEALTHCHECK: {entry.kind} app listening on port {port} (TCP connect with the image's Python)")
-    hashed = bool(packages) and all(p.hashed for p in packages)
+    groups = tuple(settings.get("groups", ()))
+    skipped = gpu_plan["skip_packages"]
+    installed = [p for p in facts.packages if {"main", *groups} & set(p.groups) and p.name not in skipped]
+    hashed = bool(installed) and all(p.hashed for p in installed)
+    exported = facts.manager == "poetry" and _poetry_exports(facts, hashed, reasons)
     layers = settings.get("layers", DEFAULT_LAYERS)
     if gpu and variant == "gpu" and gpu.strategy == "toolkit":
         builder_image, runner_image = gpu.images()
@@ -248,6 +269,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     if builds_wheel and facts.manager not in ("uv", "pylock"):
         reasons.append("project wheel built by uv in the builder (a second faster than pip); the runner has no uv")
     uses_uv = facts.manager in ("uv", "pylock") or gpu_plan["python_install"] or builds_wheel
+    uses_uv = uses_uv or exported
     uv_image = f"{tools()['uv']['image']}:{tools()['uv']['version']}" if uses_uv else None
     return BuildPlan(
         manager=facts.manager,
@@ -255,14 +277,15 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         debian=debian,
         runner_image=runner_image,
         builder_image=builder_image,
-        tool=make_tool(facts.manager),
+        tool=make_tool(facts.manager, exported),
         inputs=_inputs(facts),
         lock_file=facts.lock_file,
         installable=facts.installable,
         members=facts.workspace_members,
         requirements=_requirement_specs(facts),
         hashed=hashed,
-        groups=tuple(settings.get("groups", ())),
+        exported=exported,
+        groups=groups,
         extras=tuple(settings.get("extras", ())),
         build_apt=build_apt,
         run_apt=run_apt,

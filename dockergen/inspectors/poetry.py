@@ -54,11 +54,19 @@ def inspect(project: Project) -> ManagerFacts:
     if isinstance(python, str):
         facts.python_constraints.append(("[tool.poetry.dependencies] python", python))
     facts.indexes = _sources(poetry)
+    facts.inputs += _license_file(project)
     if facts.lock_present:
         _read_lock(project, facts)
     else:
         facts.lock_note = "no poetry.lock: run `poetry lock` so builds are reproducible"
     return facts
+
+
+def _license_file(project: Project) -> list[str]:
+    """A PEP 621 license file: Poetry reads it whenever it loads the project, to export or sync too."""
+    license = project.pyproject_table("project").get("license")
+    name = license.get("file") if isinstance(license, dict) else None
+    return [name] if isinstance(name, str) and project.exists(name) else []
 
 
 def _spec_text(value: Any) -> str:

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.docker
 DENIED = {
     "pip": "No matching distribution found for dgprivate",
     "uv": "401 Unauthorized",
-    "poetry": "Authorization error accessing",
+    "poetry": "401 Unauthorized",  # uv installs what Poetry exports
     "pdm": "No candidate is found for `dgprivate`",
     "pipenv": "No matching distribution found for dgprivate",
 }
