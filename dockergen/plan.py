@@ -34,6 +34,13 @@ WEB_KINDS = ("django", "asgi", "wsgi")
 DEFAULT_LAYERS = 16
 PYPI = re.compile(r"^https://(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(/|$)")
 MAX_OWN_LAYERS = 6
+# The managers whose install step reads their lock: its name, and the command that writes it.
+LOCKS = {
+    "uv": ("uv.lock", "uv lock"),
+    "poetry": ("poetry.lock", "poetry lock"),
+    "pdm": ("pdm.lock", "pdm lock"),
+    "pipenv": ("Pipfile.lock", "pipenv lock"),
+}
 
 
 @lru_cache(maxsize=1)
@@ -202,6 +209,11 @@ def _gpu_plan(
 
 
 def make_plan(facts: ProjectFacts) -> BuildPlan:
+    if facts.manager in LOCKS and not facts.lock_present:
+        lock, command = LOCKS[facts.manager]
+        raise InspectError(
+            facts.inputs[0], f"no {lock} beside it: the Dockerfile installs locked dependencies; run `{command}` first"
+        )
     settings = facts.settings
     python = facts.python.version
     debian, debian_reason = debian_release(facts)

@@ -99,3 +99,23 @@ def test_missing_directory(tmp_path):
     result = run_inspect(tmp_path / "nope")
     assert result.exit_code == 2
     assert "not a directory" in result.output
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"pyproject.toml": UV_PYPROJECT + "[tool.uv]\npackage = false\n"}, "pyproject.toml: no uv.lock beside it"),
+        ({"pyproject.toml": UV_PYPROJECT + "[tool.poetry]\npackage-mode = false\n"}, "no poetry.lock beside it"),
+        ({"pyproject.toml": UV_PYPROJECT + "[tool.pdm]\ndistribution = false\n"}, "no pdm.lock beside it"),
+        ({"Pipfile": '[packages]\nclick = "*"\n'}, "Pipfile: no Pipfile.lock beside it"),
+    ],
+    ids=["uv", "poetry", "pdm", "pipenv"],
+)
+def test_a_manager_without_its_lock_is_told_to_lock_and_nothing_is_written(make_project, files, message):
+    path = make_project({**files, "app.py": "print(1)\n"})
+    assert run_inspect(path).exit_code == 0, "inspect shows what it found, lock or not"
+    result = CliRunner().invoke(main, ["init", str(path)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "lock` first" in result.output
+    assert result.output.count("\n") == 1
+    assert not (path / "Dockerfile").exists() and not (path / ".dockerignore").exists()

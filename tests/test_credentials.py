@@ -31,12 +31,33 @@ PROJECTS = {
             '[project]\nname = "app"\nversion = "1"\nrequires-python = ">=3.11"\ndependencies = ["dgtool"]\n'
             f'[[tool.uv.index]]\nname = "corp"\nurl = "https://bob:{SECRET}@pkgs.example/simple"\n'
         ),
+        "uv.lock": (  # uv writes index URLs without their credentials
+            'version = 1\nrevision = 3\nrequires-python = ">=3.11"\n\n'
+            '[[package]]\nname = "app"\nversion = "1"\nsource = { virtual = "." }\n'
+            'dependencies = [{ name = "dgtool" }]\n\n'
+            '[[package]]\nname = "dgtool"\nversion = "1.0"\nsource = { registry = "https://pkgs.example/simple" }\n'
+            'wheels = [{ url = "https://pkgs.example/files/dgtool-1.0-py3-none-any.whl", hash = "sha256:00" }]\n'
+        ),
         "app.py": "print(1)\n",
     },
     "pipenv": {
         "Pipfile": (
             f'[[source]]\nname = "corp"\nurl = "https://carol:{SECRET}@pkgs.example/simple"\nverify_ssl = true\n'
             '[packages]\ndgtool = "*"\n'
+        ),
+        "Pipfile.lock": json.dumps(
+            {
+                "_meta": {
+                    "hash": {"sha256": "0" * 64},
+                    "pipfile-spec": 6,
+                    "requires": {},
+                    "sources": [
+                        {"name": "corp", "url": f"https://carol:{SECRET}@pkgs.example/simple", "verify_ssl": True}
+                    ],
+                },
+                "default": {"dgtool": {"hashes": ["sha256:" + "0" * 64], "index": "corp", "version": "==1.0"}},
+                "develop": {},
+            }
         ),
         "app.py": "print(1)\n",
     },

@@ -97,7 +97,7 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
         lock_present=facts.lock_present,
         lock_consistent=facts.lock_consistent,
         lock_note=facts.lock_note,
-        inputs=tuple(dict.fromkeys(facts.inputs)),
+        inputs=tuple(dict.fromkeys(i for i in facts.inputs if facts.lock_present or i != facts.lock_file)),
         python=python,
         requirements=tuple(facts.requirements),
         packages=tuple(sorted(facts.packages, key=lambda p: p.name)),
