@@ -118,6 +118,8 @@ class ManagerFacts:
     python_pins: list[tuple[str, str]] = field(default_factory=list)  # (origin, "3.11")
     scripts: dict[str, str] = field(default_factory=dict)
     workspace_members: list[str] = field(default_factory=list)
+    project_line: str | None = None  # the main requirements file installs the project itself: '-e .', '.[x]'
+    local_paths: list[tuple[str, str]] = field(default_factory=list)  # (requirements file, other path in the tree)
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ class ProjectFacts:
     entrypoint: Entrypoint | None
     settings: dict[str, Any]
     external: dict[str, tuple[str, ...]] = field(default_factory=dict)  # PEP 725 [external]
+    project_line: str | None = None  # the main requirements file installs the project itself: '-e .', '.[x]'
+    local_paths: tuple[tuple[str, str], ...] = ()  # (requirements file, other path installed from the tree)
     notes: tuple[str, ...] = ()
 
     @property

@@ -68,9 +68,10 @@ class BuildPlan:
     lock_file: str | None
     installable: bool
     members: tuple[str, ...]  # workspace members built as wheels
-    requirements: tuple[str, ...]  # declared specs, for managers without a lock
+    requirements: tuple[str, ...]  # declared specs: no lock, or the dependencies of a requirements file's '-e .'
     hashed: bool  # every package installed has hashes in the lock: pip and uv can --require-hashes
     exported: bool  # Poetry exports the lock and uv installs it (rather than Poetry itself)
+    without_project: bool  # the requirements file installs the project ('-e .'): the deps step drops that line
     groups: tuple[str, ...]
     extras: tuple[str, ...]
     build_apt: tuple[str, ...]
@@ -136,7 +137,9 @@ def make_tool(manager: str, exported: bool) -> Tool | None:
 
 
 def _requirement_specs(facts: ProjectFacts) -> tuple[str, ...]:
-    if facts.lock_file or facts.manager not in ("hatch", "setuptools"):
+    """Declared requirements, installed by name: a manager without a lock, or the dependencies that
+    pip would resolve for a requirements file's '-e .' (the requirements inspector sets them then)."""
+    if not (facts.manager == "requirements" or (facts.manager in ("hatch", "setuptools") and not facts.lock_file)):
         return ()
     specs = []
     for req in facts.requirements:
@@ -158,6 +161,28 @@ def _inputs(facts: ProjectFacts) -> tuple[str, ...]:
         if not SAFE_PATH.fullmatch(name):
             raise InspectError(name, "file name has characters dockergen will not put in a Dockerfile mount")
     return facts.inputs
+
+
+def _without_project(facts: ProjectFacts, reasons: list[str]) -> bool:
+    """Whether the requirements file's line for the project itself ('-e .') is dropped from the
+    dependency step, which has only the requirements files: the project stage builds it instead.
+    Any other path in the tree cannot install there, which is an error rather than a failed build."""
+    if facts.local_paths:
+        file, path = facts.local_paths[0]
+        raise InspectError(
+            file,
+            f"installs {path!r} from the project tree, but the dependency step runs before the code is "
+            "copied: only the project itself ('-e .' in requirements.txt) can be left to a later stage",
+        )
+    line, file = facts.project_line, facts.lock_file or "requirements.txt"
+    if line is None:
+        return False
+    if not facts.installable:
+        raise InspectError(file, f"installs the project itself ({line!r}), which has no setup.py or build backend")
+    if "[" in line and facts.manager == "requirements":
+        raise InspectError(file, f"installs the project with extras ({line!r}): pin their packages in {file}")
+    reasons.append(f"{file} installs the project itself ({line!r}): the deps step leaves it to the project stage")
+    return True
 
 
 def _poetry_exports(facts: ProjectFacts, hashed: bool, reasons: list[str]) -> bool:
@@ -270,6 +295,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     installed = [p for p in facts.packages if {"main", *groups} & set(p.groups) and p.name not in skipped]
     hashed = bool(installed) and all(p.hashed for p in installed)
     exported = facts.manager == "poetry" and _poetry_exports(facts, hashed, reasons)
+    without_project = _without_project(facts, reasons)
     layers = settings.get("layers", DEFAULT_LAYERS)
     if gpu and variant == "gpu" and gpu.strategy == "toolkit":
         builder_image, runner_image = gpu.images()
@@ -297,6 +323,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         requirements=_requirement_specs(facts),
         hashed=hashed,
         exported=exported,
+        without_project=without_project,
         groups=groups,
         extras=tuple(settings.get("extras", ())),
         build_apt=build_apt,

@@ -119,3 +119,29 @@ def test_a_manager_without_its_lock_is_told_to_lock_and_nothing_is_written(make_
     assert message in result.output and "lock` first" in result.output
     assert result.output.count("\n") == 1
     assert not (path / "Dockerfile").exists() and not (path / ".dockerignore").exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        (
+            {"requirements.txt": "-e ./libs/tool\nclick==8.1.8\n", "libs/tool/setup.py": ""},
+            "requirements.txt: installs './libs/tool' from the project tree",
+        ),
+        ({"requirements.txt": "-e .\n"}, "requirements.txt: installs the project itself ('.'), which has no setup.py"),
+        (
+            {"requirements.txt": "-e .[fast]\n", "setup.py": "from setuptools import setup\nsetup()\n"},
+            "requirements.txt: installs the project with extras ('.[fast]')",
+        ),
+        (
+            {"requirements.txt": "-r base.txt\n", "base.txt": "-e .\n", "setup.py": ""},
+            "base.txt: installs '.' from the project tree",
+        ),
+    ],
+    ids=["other-path", "no-package", "extras", "in-an-include"],
+)
+def test_a_requirements_path_the_deps_step_cannot_install_is_an_error(make_project, files, message):
+    path = make_project({**files, "app.py": "print(1)\n"})
+    result = CliRunner().invoke(main, ["generate", "--stdout", str(path)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and result.output.count("\n") == 1

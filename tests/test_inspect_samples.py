@@ -41,6 +41,7 @@ EXPECTED = {
         ["python", "app.py"],
         {"psycopg2": "2.9.13", "sqlalchemy": "2.1.9"},
     ),
+    "piptools-editable": ("pip-tools", "3.11", True, ["pte"], {"click": "8.5.1"}),
 }
 DEV_ONLY = {
     "uv-fastapi": "pytest",
@@ -105,6 +106,12 @@ def test_poetry_source_is_reported():
 def test_pipenv_python_comes_from_the_pipfile():
     facts = inspect(SAMPLES / "pipenv-app")
     assert facts.python.reasons[0] == "Pipfile python_version pins 3.11"
+
+
+def test_piptools_project_line_is_seen_apart_from_the_packages():
+    facts = inspect(SAMPLES / "piptools-editable")
+    assert (facts.project_line, facts.local_paths) == (".", ())
+    assert [p.name for p in facts.packages] == ["click"]
 
 
 def test_piptools_hashes_are_seen():

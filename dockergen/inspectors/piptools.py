@@ -6,7 +6,7 @@ from packaging.specifiers import SpecifierSet
 
 from ..facts import InspectError, ManagerFacts
 from ..project import Project, pep621_name
-from . import reqfile
+from . import reqfile, setuptools
 
 NAME = "pip-tools"
 MAIN = "requirements.txt"
@@ -35,6 +35,10 @@ def inspect(project: Project) -> ManagerFacts:
     facts.packages = list(main.packages)
     facts.indexes = main.indexes
     facts.inputs = main.files
+    facts.project_line, facts.local_paths = reqfile.split_local(main, MAIN)
+    if facts.project_line and setuptools.detect(project):
+        package = setuptools.inspect(project)  # '-e .' compiled in: the project is built as a wheel
+        facts.installable, facts.build_backend, facts.scripts = True, package.build_backend, package.scripts
     for txt in project.glob("*requirements*.txt"):
         if txt != MAIN and txt not in main.files:
             group = _group_of(txt)

@@ -11,6 +11,9 @@ from ..facts import Index, InspectError, LockedPackage, Source
 from ..project import Project, parse_requirement
 
 COMMENT = re.compile(r"(^|\s)#.*$")
+# The project's own root, as a requirement line may name it: the generated Dockerfile's sed drops
+# exactly these forms (templates/managers/_common.j2, drop_project_line), so keep the two in step.
+PROJECT_ITSELF = re.compile(r"(file:)?\./?(\[[^\]]*\])?")
 MAX_INCLUDE_DEPTH = 20
 
 
@@ -19,7 +22,7 @@ class RequirementsFile:
     packages: list[LockedPackage] = field(default_factory=list)
     indexes: list[Index] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # this file and every -r/-c include, in order
-    local: list[str] = field(default_factory=list)  # "." or paths installed from the project tree
+    local: list[tuple[str, str]] = field(default_factory=list)  # (file, path): installs from the project tree
     specifiers: dict[str, str] = field(default_factory=dict)  # name -> the line's version specifier
 
 
@@ -78,13 +81,25 @@ def _parse_into(project: Project, rel: str, group: str, out: RequirementsFile, d
                 out.indexes.append(Index(option.lstrip("-"), value))
         elif option in ("-e", "--editable") or words[0].startswith((".", "/", "file:")):
             path = value if option in ("-e", "--editable") else words[0]
-            out.local.append(path)
+            out.local.append((rel, path))
         elif option.startswith("-"):
             continue  # --find-links, --no-binary, --pre and friends do not change what is pinned
         elif not constraint:
             package, specifier = _package(rel, words, group)
             out.packages.append(package)
             out.specifiers[package.name] = specifier
+
+
+def is_project_itself(path: str) -> bool:
+    """Whether a requirement's path ('.', './', 'file:.', '.[extra]') names the project's own root."""
+    return PROJECT_ITSELF.fullmatch(path) is not None
+
+
+def split_local(main: RequirementsFile, rel: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """rel's path for the project itself ('.' for '-e .'), and every other path from the tree."""
+    itself = [path for file, path in main.local if file == rel and is_project_itself(path)]
+    others = [(file, path) for file, path in main.local if not (file == rel and is_project_itself(path))]
+    return (itself[0] if itself else None), others
 
 
 def _package(rel: str, words: list[str], group: str) -> tuple[LockedPackage, str]:

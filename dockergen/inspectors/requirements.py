@@ -17,14 +17,17 @@ def detect(project: Project) -> tuple[bool, str] | None:
 
 def inspect(project: Project) -> ManagerFacts:
     facts = ManagerFacts(NAME, lock_file=MAIN, lock_present=True)
+    main = reqfile.parse(project, MAIN)
+    facts.packages, facts.indexes, facts.inputs = list(main.packages), main.indexes, main.files
+    facts.project_line, facts.local_paths = reqfile.split_local(main, MAIN)
     if setuptools.detect(project):
         package = setuptools.inspect(project)  # requirements.txt pins, the package itself installs too
         facts.name, facts.installable, facts.build_backend = package.name, True, package.build_backend
         facts.scripts, facts.python_constraints = package.scripts, package.python_constraints
+        if facts.project_line:  # '-e .': pip would resolve the package's own dependencies
+            facts.requirements = [r for r in package.requirements if r.group == "main"]
     else:
         facts.name = project.root.resolve().name
-    main = reqfile.parse(project, MAIN)
-    facts.packages, facts.indexes, facts.inputs = list(main.packages), main.indexes, main.files
     for dev in DEV_FILES:
         if project.exists(dev) and dev not in main.files:
             facts.groups.append("dev")

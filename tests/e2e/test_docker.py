@@ -29,6 +29,7 @@ SMOKE = {
     "pdm-flask": (["python", "-c", "import app; print(app.app.name)"], "app"),
     "pipenv-app": ([], "requests 2.34.2"),
     "piptools-psycopg": ([], "psycopg2 2.9.13"),
+    "piptools-editable": (["pte", "--name", "e2e"], "Hello, e2e! (pte, click 8.5.1)"),
     "hatch-cli": (["hatch-cli", "--help"], "usage"),
     "pylock-app": ([], "pylock-app: 2 workers (PyYAML 6.0.4)"),
     "requirements-plain": ([], "Hello, world! (requests 2.32.5, click "),
@@ -208,3 +209,34 @@ def test_a_package_without_dependencies_builds_and_runs(make_project):
     tag = "dockergen-e2e/nodeps:test"
     build(project, tag)
     assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "no dependencies"
+
+
+@pytest.mark.parametrize(
+    "requirements",
+    ["-e .\n", "click==8.1.8\n--editable=.  # the project itself\n"],
+    ids=["declared-dependencies", "pinned-dependencies"],
+)
+def test_plain_requirements_that_install_the_project_itself(requirements, make_project):
+    """'-e .' in requirements.txt: the deps step drops that line and installs what the project
+    declares; the project stage builds the package."""
+    project = make_project(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "selfreq"\nversion = "1.0"\nrequires-python = ">=3.11"\n'
+                'dependencies = ["click>=8.1"]\n[project.scripts]\nselfreq = "selfreq:main"\n'
+                '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
+            ),
+            "selfreq/__init__.py": (
+                "from importlib.metadata import version\n\n\n"
+                "def main():\n    print('selfreq with click', version('click'))\n"
+            ),
+            "requirements.txt": requirements,
+        }
+    )
+    write(project, python="3.11")
+    tag = "dockergen-e2e/selfreq:test"
+    build(project, tag)
+    out = docker("run", "--rm", "--network=none", tag).stdout
+    assert out.startswith("selfreq with click 8."), out
+    if "click==" in requirements:
+        assert out.strip() == "selfreq with click 8.1.8"

@@ -1,0 +1,1 @@
+"""Sample package: pip-compiled requirements with -e . (dockergen sample)."""
