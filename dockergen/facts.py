@@ -149,6 +149,7 @@ class ProjectFacts:
     external: dict[str, tuple[str, ...]] = field(default_factory=dict)  # PEP 725 [external]
     project_line: str | None = None  # the main requirements file installs the project itself: '-e .', '.[x]'
     local_paths: tuple[tuple[str, str], ...] = ()  # (requirements file, other path installed from the tree)
+    version_variable: str | None = None  # the version comes from git: the build backend reads this instead
     notes: tuple[str, ...] = ()
 
     @property

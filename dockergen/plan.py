@@ -72,6 +72,7 @@ class BuildPlan:
     hashed: bool  # every package installed has hashes in the lock: pip and uv can --require-hashes
     exported: bool  # Poetry exports the lock and uv installs it (rather than Poetry itself)
     without_project: bool  # the requirements file installs the project ('-e .'): the deps step drops that line
+    version_variable: str | None  # the project stage sets it from the PROJECT_VERSION build argument
     groups: tuple[str, ...]
     extras: tuple[str, ...]
     build_apt: tuple[str, ...]
@@ -304,6 +305,11 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     if private:
         reasons.append(f"{len(private)} package index(es) besides PyPI: a netrc secret mounted on the install steps")
     builds_wheel = facts.installable or bool(facts.workspace_members)
+    version_variable = facts.version_variable if builds_wheel else None
+    if version_variable:
+        reasons.append(
+            f"version from git, which the context leaves out: {version_variable} from --build-arg PROJECT_VERSION"
+        )
     if builds_wheel and facts.manager not in ("uv", "pylock"):
         reasons.append("project wheel built by uv in the builder (a second faster than pip); the runner has no uv")
     uses_uv = facts.manager in ("uv", "pylock") or gpu_plan["python_install"] or builds_wheel
@@ -324,6 +330,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         hashed=hashed,
         exported=exported,
         without_project=without_project,
+        version_variable=version_variable,
         groups=groups,
         extras=tuple(settings.get("extras", ())),
         build_apt=build_apt,

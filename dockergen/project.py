@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,27 @@ def external(project: Project) -> dict[str, tuple[str, ...]]:
         items = expect(urls, list, "pyproject.toml", f"external.{key}")
         out[key] = tuple(expect(u, str, "pyproject.toml", f"an external.{key} entry") for u in items)
     return out
+
+
+@lru_cache(maxsize=1)
+def _vcs_versions() -> dict[str, Any]:
+    return tomllib.loads(resources.files("dockergen").joinpath("data/vcs_versions.toml").read_text())
+
+
+def version_variable(project: Project) -> str | None:
+    """The variable the build backend reads the version from when git is not there
+    (data/vcs_versions.toml), or None when the version does not come from git."""
+    data = _vcs_versions()
+    requires = expect(
+        project.pyproject_table("build-system").get("requires", []), list, "pyproject.toml", "build-system.requires"
+    )
+    for item in requires:
+        name = normalize(re.split(r"[\s<>=!~;\[(@]", item, maxsplit=1)[0]) if isinstance(item, str) else ""
+        if name in data["requires"]:
+            return data["requires"][name]["variable"]
+    if project.pyproject_table("tool", "pdm", "version").get("source") == "scm":
+        return data["pdm-scm"]["variable"]
+    return None
 
 
 def group_names(reqs: list[Requirement]) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 from ..entrypoint import find_entrypoint
 from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
-from ..project import Project, external, normalize
+from ..project import Project, external, normalize, version_variable
 from ..pypi import fill_files
 from ..python_version import choose_python, parse_pin
 from . import hatch, pdm, pipenv, piptools, poetry, pylock, requirements, setuptools, uv
@@ -110,5 +110,6 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
         entrypoint=entry,
         settings=settings,
         external=external(project),
+        version_variable=version_variable(project),
         notes=tuple(notes),
     )

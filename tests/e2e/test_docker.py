@@ -240,3 +240,33 @@ def test_plain_requirements_that_install_the_project_itself(requirements, make_p
     assert out.startswith("selfreq with click 8."), out
     if "click==" in requirements:
         assert out.strip() == "selfreq with click 8.1.8"
+
+
+@pytest.mark.parametrize(
+    ("requires", "backend", "extra"),
+    [
+        ('["hatchling", "hatch-vcs"]', "hatchling.build", '[tool.hatch.version]\nsource = "vcs"\n'),
+        ('["setuptools>=64", "setuptools-scm>=8"]', "setuptools.build_meta", "[tool.setuptools_scm]\n"),
+    ],
+    ids=["hatch-vcs", "setuptools-scm"],
+)
+def test_a_version_from_git_comes_from_the_build_argument(requires, backend, extra, make_project):
+    """.git is not in the build context: without the variable, the backend's build fails."""
+    project = make_project(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "vcsver"\ndynamic = ["version"]\nrequires-python = ">=3.11"\n'
+                '[project.scripts]\nvcsver = "vcsver:main"\n'
+                f'[build-system]\nrequires = {requires}\nbuild-backend = "{backend}"\n{extra}'
+            ),
+            "vcsver/__init__.py": (
+                "from importlib.metadata import version\n\n\ndef main():\n    print('vcsver', version('vcsver'))\n"
+            ),
+        }
+    )
+    write(project, python="3.11")
+    tag = "dockergen-e2e/vcsver:test"
+    build(project, tag)
+    assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "vcsver 0.0.0"
+    docker("build", "--build-arg", "PROJECT_VERSION=1.2.3", "-t", tag, str(project))
+    assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "vcsver 1.2.3"
