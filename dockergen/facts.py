@@ -6,6 +6,7 @@ files say, with the reason each fact was chosen where there was a choice.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -120,6 +121,17 @@ class ManagerFacts:
     workspace_members: list[str] = field(default_factory=list)
     project_line: str | None = None  # the main requirements file installs the project itself: '-e .', '.[x]'
     local_paths: list[tuple[str, str]] = field(default_factory=list)  # (requirements file, other path in the tree)
+    path_packages: list[tuple[str, str]] = field(default_factory=list)  # (name, directory) the lock installs from
+
+    def locked_directories(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(name, directory) of the runtime packages the lock installs from the project tree, other
+        than the project and its workspace members."""
+        found = []
+        for package in self.packages:
+            path = posixpath.normpath(package.source.url) if package.source.url else "."
+            if package.source.kind in kinds and "main" in package.groups and path not in (".", *self.workspace_members):
+                found.append((package.name, path))
+        return found
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,7 @@ class ProjectFacts:
     project_line: str | None = None  # the main requirements file installs the project itself: '-e .', '.[x]'
     local_paths: tuple[tuple[str, str], ...] = ()  # (requirements file, other path installed from the tree)
     version_variable: str | None = None  # the version comes from git: the build backend reads this instead
+    path_packages: tuple[tuple[str, str], ...] = ()  # (name, directory): runtime packages locked from the tree
     notes: tuple[str, ...] = ()
 
     @property

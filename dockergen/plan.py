@@ -67,7 +67,8 @@ class BuildPlan:
     inputs: tuple[str, ...]  # files the dependency step bind-mounts
     lock_file: str | None
     installable: bool
-    members: tuple[str, ...]  # workspace members built as wheels
+    members: tuple[str, ...]  # workspace members and path packages, built as wheels in the project stage
+    path_packages: tuple[str, ...]  # locked from a directory of the tree: left out of the deps step
     requirements: tuple[str, ...]  # declared specs: no lock, or the dependencies of a requirements file's '-e .'
     hashed: bool  # every package installed has hashes in the lock: pip and uv can --require-hashes
     exported: bool  # Poetry exports the lock and uv installs it (rather than Poetry itself)
@@ -184,6 +185,22 @@ def _without_project(facts: ProjectFacts, reasons: list[str]) -> bool:
         raise InspectError(file, f"installs the project with extras ({line!r}): pin their packages in {file}")
     reasons.append(f"{file} installs the project itself ({line!r}): the deps step leaves it to the project stage")
     return True
+
+
+def _path_package_dirs(facts: ProjectFacts, reasons: list[str]) -> tuple[str, ...]:
+    """Directories of the packages the lock installs from the tree: the deps step has only the
+    manifests, so the project stage builds them as wheels, like workspace members."""
+    for name, path in facts.path_packages:
+        if not SAFE_PATH.fullmatch(path):
+            raise InspectError(
+                facts.lock_file or "pyproject.toml",
+                f"installs {name} from {path!r}, which the build context cannot hold (outside the project, or a name "
+                "dockergen will not put in a Dockerfile)",
+            )
+    if facts.path_packages:
+        names = ", ".join(name for name, _ in facts.path_packages)
+        reasons.append(f"built from the tree in the project stage, like the project: {names}")
+    return tuple(path for _, path in facts.path_packages)
 
 
 def _poetry_exports(facts: ProjectFacts, hashed: bool, reasons: list[str]) -> bool:
@@ -304,7 +321,8 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     private = tuple(i.url for i in facts.indexes if not PYPI.match(i.url))
     if private:
         reasons.append(f"{len(private)} package index(es) besides PyPI: a netrc secret mounted on the install steps")
-    builds_wheel = facts.installable or bool(facts.workspace_members)
+    members = facts.workspace_members + _path_package_dirs(facts, reasons)
+    builds_wheel = facts.installable or bool(members)
     version_variable = facts.version_variable if builds_wheel else None
     if version_variable:
         reasons.append(
@@ -325,7 +343,8 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         inputs=_inputs(facts),
         lock_file=facts.lock_file,
         installable=facts.installable,
-        members=facts.workspace_members,
+        members=members,
+        path_packages=tuple(name for name, _ in facts.path_packages),
         requirements=_requirement_specs(facts),
         hashed=hashed,
         exported=exported,

@@ -145,3 +145,22 @@ def test_a_requirements_path_the_deps_step_cannot_install_is_an_error(make_proje
     result = CliRunner().invoke(main, ["generate", "--stdout", str(path)])
     assert result.exit_code == 2, result.output
     assert message in result.output and result.output.count("\n") == 1
+
+
+def test_a_path_package_outside_the_project_is_an_error(make_project):
+    lock = (
+        'version = 1\nrevision = 3\nrequires-python = ">=3.11"\n\n'
+        '[[package]]\nname = "app"\nversion = "1"\nsource = { virtual = "." }\ndependencies = [{ name = "lib" }]\n\n'
+        '[package.metadata]\nrequires-dist = [{ name = "lib", directory = "../lib" }]\n\n'
+        '[[package]]\nname = "lib"\nversion = "1"\nsource = { directory = "../lib" }\n'
+    )
+    path = make_project(
+        {
+            "pyproject.toml": UV_PYPROJECT.replace("[]", '["lib"]') + '[tool.uv.sources]\nlib = { path = "../lib" }\n',
+            "uv.lock": lock,
+            "app.py": "print(1)\n",
+        }
+    )
+    result = CliRunner().invoke(main, ["generate", "--stdout", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "uv.lock: installs lib from '../lib', which the build context cannot hold" in result.output

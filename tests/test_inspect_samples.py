@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dockergen.api import inspect
+from dockergen.api import generate, inspect
 from dockergen.cli import main
 
 from .conftest import SAMPLES
@@ -42,6 +42,8 @@ EXPECTED = {
         {"psycopg2": "2.9.13", "sqlalchemy": "2.1.9"},
     ),
     "piptools-editable": ("pip-tools", "3.11", True, ["pte"], {"click": "8.5.1"}),
+    "uv-path-dep": ("uv", "3.11", False, ["python", "main.py"], {"greeting": "0.1.0", "six": "1.17.0"}),
+    "poetry-path-dep": ("poetry", "3.11", False, ["python", "main.py"], {"greeting": "0.1.0", "six": "1.17.0"}),
 }
 DEV_ONLY = {
     "uv-fastapi": "pytest",
@@ -106,6 +108,17 @@ def test_poetry_source_is_reported():
 def test_pipenv_python_comes_from_the_pipfile():
     facts = inspect(SAMPLES / "pipenv-app")
     assert facts.python.reasons[0] == "Pipfile python_version pins 3.11"
+
+
+@pytest.mark.parametrize("sample", ["uv-path-dep", "poetry-path-dep"])
+def test_path_packages_are_seen_and_built_in_the_project_stage(sample):
+    facts = inspect(SAMPLES / sample)
+    assert facts.path_packages == (("greeting", "libs/greeting"),)
+    dockerfile = generate(SAMPLES / sample)["Dockerfile"]
+    assert "uv build --python /usr/local/bin/python3.11 --wheel --out-dir /dist /src/libs/greeting" in dockerfile
+    if sample == "uv-path-dep":  # uv needs the library's manifest to check the lock, and must not install it yet
+        assert "--mount=type=bind,source=libs/greeting/pyproject.toml,target=libs/greeting/pyproject.toml" in dockerfile
+        assert "--no-install-package greeting" in dockerfile
 
 
 def test_piptools_project_line_is_seen_apart_from_the_packages():

@@ -107,6 +107,7 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
         workspace_members=tuple(facts.workspace_members),
         project_line=facts.project_line,
         local_paths=tuple(facts.local_paths),
+        path_packages=tuple(facts.path_packages),
         entrypoint=entry,
         settings=settings,
         external=external(project),

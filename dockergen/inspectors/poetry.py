@@ -57,6 +57,7 @@ def inspect(project: Project) -> ManagerFacts:
     facts.inputs += _license_file(project)
     if facts.lock_present:
         _read_lock(project, facts)
+        facts.path_packages = facts.locked_directories(("directory",))
     else:
         facts.lock_note = "no poetry.lock: run `poetry lock` so builds are reproducible"
     return facts

@@ -48,6 +48,8 @@ def inspect(project: Project) -> ManagerFacts:
     facts.inputs = ["pyproject.toml", LOCK] + [f"{m}/pyproject.toml" for m in facts.workspace_members]
     if facts.lock_present:
         _read_lock(project, facts)
+        facts.path_packages = facts.locked_directories(("directory", "workspace"))
+        facts.inputs += [f"{d}/pyproject.toml" for _, d in facts.path_packages if project.exists(f"{d}/pyproject.toml")]
     else:
         facts.lock_note = "no uv.lock: run `uv lock` so builds are reproducible"
     return facts

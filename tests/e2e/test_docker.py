@@ -24,6 +24,8 @@ pytestmark = pytest.mark.docker
 SMOKE = {
     "uv-fastapi": (["uv-fastapi", "--help"], "Run the uv-fastapi web service"),
     "uv-workspace": ([], "Hello, workspace! (from ws-lib)"),
+    "uv-path-dep": ([], "Hello, path! (greeting, six 1.17.0)"),
+    "poetry-path-dep": ([], "Hello, path! (greeting, six 1.17.0)"),
     "poetry-django": (["python", "manage.py", "check"], "System check identified no issues"),
     "poetry-legacy": (["legacy-cli", "--name", "e2e"], "Hello, e2e!"),
     "pdm-flask": (["python", "-c", "import app; print(app.app.name)"], "app"),
