@@ -68,7 +68,8 @@ class BuildPlan:
     lock_file: str | None
     installable: bool
     members: tuple[str, ...]  # workspace members and path packages, built as wheels in the project stage
-    path_packages: tuple[str, ...]  # locked from a directory of the tree: left out of the deps step
+    path_packages: tuple[str, ...]  # locked from a directory of the tree: left out of uv's deps step
+    writable_inputs: tuple[str, ...]  # inputs mounted read-write: PDM builds path packages where they are
     requirements: tuple[str, ...]  # declared specs: no lock, or the dependencies of a requirements file's '-e .'
     hashed: bool  # every package installed has hashes in the lock: pip and uv can --require-hashes
     exported: bool  # Poetry exports the lock and uv installs it (rather than Poetry itself)
@@ -199,7 +200,8 @@ def _path_package_dirs(facts: ProjectFacts, reasons: list[str]) -> tuple[str, ..
             )
     if facts.path_packages:
         names = ", ".join(name for name, _ in facts.path_packages)
-        reasons.append(f"built from the tree in the project stage, like the project: {names}")
+        where = "by PDM in the deps step" if facts.manager == "pdm" else "in the project stage, like the project"
+        reasons.append(f"built from the tree {where}: {names}")
     return tuple(path for _, path in facts.path_packages)
 
 
@@ -321,7 +323,10 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     private = tuple(i.url for i in facts.indexes if not PYPI.match(i.url))
     if private:
         reasons.append(f"{len(private)} package index(es) besides PyPI: a netrc secret mounted on the install steps")
-    members = facts.workspace_members + _path_package_dirs(facts, reasons)
+    path_dirs = _path_package_dirs(facts, reasons)
+    # PDM cannot leave a locked package out of its install: it builds them in the deps step.
+    writable_inputs = path_dirs if facts.manager == "pdm" else ()
+    members = facts.workspace_members + (() if writable_inputs else path_dirs)
     builds_wheel = facts.installable or bool(members)
     version_variable = facts.version_variable if builds_wheel else None
     if version_variable:
@@ -345,6 +350,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         installable=facts.installable,
         members=members,
         path_packages=tuple(name for name, _ in facts.path_packages),
+        writable_inputs=writable_inputs,
         requirements=_requirement_specs(facts),
         hashed=hashed,
         exported=exported,

@@ -44,6 +44,7 @@ EXPECTED = {
     "piptools-editable": ("pip-tools", "3.11", True, ["pte"], {"click": "8.5.1"}),
     "uv-path-dep": ("uv", "3.11", False, ["python", "main.py"], {"greeting": "0.1.0", "six": "1.17.0"}),
     "poetry-path-dep": ("poetry", "3.11", False, ["python", "main.py"], {"greeting": "0.1.0", "six": "1.17.0"}),
+    "pdm-path-dep": ("pdm", "3.11", False, ["python", "main.py"], {"greeting": "0.1.0", "six": "1.17.0"}),
 }
 DEV_ONLY = {
     "uv-fastapi": "pytest",
@@ -119,6 +120,14 @@ def test_path_packages_are_seen_and_built_in_the_project_stage(sample):
     if sample == "uv-path-dep":  # uv needs the library's manifest to check the lock, and must not install it yet
         assert "--mount=type=bind,source=libs/greeting/pyproject.toml,target=libs/greeting/pyproject.toml" in dockerfile
         assert "--no-install-package greeting" in dockerfile
+
+
+def test_pdm_builds_path_packages_in_the_deps_step_from_a_writable_mount():
+    facts = inspect(SAMPLES / "pdm-path-dep")
+    assert facts.path_packages == (("greeting", "libs/greeting"),)
+    dockerfile = generate(SAMPLES / "pdm-path-dep")["Dockerfile"]
+    assert "--mount=type=bind,source=libs/greeting,target=libs/greeting,rw" in dockerfile
+    assert "FROM base AS project" not in dockerfile
 
 
 def test_piptools_project_line_is_seen_apart_from_the_packages():

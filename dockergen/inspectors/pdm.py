@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Requirement
+from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Requirement, Source
 from ..project import (
     Project,
     expect,
@@ -51,9 +51,18 @@ def inspect(project: Project) -> ManagerFacts:
     ]
     if facts.lock_present:
         _read_lock(project, facts)
+        facts.path_packages = facts.locked_directories(("directory", "path"))
+        facts.inputs += [d for _, d in facts.path_packages]  # PDM installs them in the deps step
     else:
         facts.lock_note = "no pdm.lock: run `pdm lock` so builds are reproducible"
     return facts
+
+
+def _source(raw: dict[str, Any]) -> Source:
+    path = raw.get("path")
+    if not isinstance(path, str):
+        return Source("registry")
+    return Source("path" if path.endswith((".whl", ".tar.gz", ".zip")) else "directory", path)
 
 
 def _legacy_dev(pdm: dict[str, Any]) -> list[Requirement]:
@@ -123,6 +132,7 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
                 marker=raw.get("marker") if isinstance(raw.get("marker"), str) else None,
                 files=tuple(str(f.get("file") or str(f.get("url", "")).rsplit("/", 1)[-1]) for f in files),
                 hashed=any(f.get("hash") for f in files),
+                source=_source(raw),
             )
         )
     recorded = str(metadata.get("content_hash", ""))
