@@ -69,7 +69,7 @@ class BuildPlan:
     installable: bool
     members: tuple[str, ...]  # workspace members and path packages, built as wheels in the project stage
     path_packages: tuple[str, ...]  # locked from a directory of the tree: left out of uv's deps step
-    writable_inputs: tuple[str, ...]  # inputs mounted read-write: PDM builds path packages where they are
+    writable_inputs: tuple[str, ...]  # inputs mounted read-write: PDM and Pipenv build path packages there
     requirements: tuple[str, ...]  # declared specs: no lock, or the dependencies of a requirements file's '-e .'
     hashed: bool  # every package installed has hashes in the lock: pip and uv can --require-hashes
     exported: bool  # Poetry exports the lock and uv installs it (rather than Poetry itself)
@@ -200,7 +200,7 @@ def _path_package_dirs(facts: ProjectFacts, reasons: list[str]) -> tuple[str, ..
             )
     if facts.path_packages:
         names = ", ".join(name for name, _ in facts.path_packages)
-        where = "by PDM in the deps step" if facts.manager == "pdm" else "in the project stage, like the project"
+        where = "in the deps step" if facts.manager in ("pdm", "pipenv") else "in the project stage, like the project"
         reasons.append(f"built from the tree {where}: {names}")
     return tuple(path for _, path in facts.path_packages)
 
@@ -324,8 +324,8 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     if private:
         reasons.append(f"{len(private)} package index(es) besides PyPI: a netrc secret mounted on the install steps")
     path_dirs = _path_package_dirs(facts, reasons)
-    # PDM cannot leave a locked package out of its install: it builds them in the deps step.
-    writable_inputs = path_dirs if facts.manager == "pdm" else ()
+    # PDM and Pipenv cannot leave a locked package out of their install: they build them in the deps step.
+    writable_inputs = path_dirs if facts.manager in ("pdm", "pipenv") else ()
     members = facts.workspace_members + (() if writable_inputs else path_dirs)
     builds_wheel = facts.installable or bool(members)
     version_variable = facts.version_variable if builds_wheel else None

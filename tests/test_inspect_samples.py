@@ -45,6 +45,7 @@ EXPECTED = {
     "uv-path-dep": ("uv", "3.11", False, ["python", "main.py"], {"greeting": "0.1.0", "six": "1.17.0"}),
     "poetry-path-dep": ("poetry", "3.11", False, ["python", "main.py"], {"greeting": "0.1.0", "six": "1.17.0"}),
     "pdm-path-dep": ("pdm", "3.11", False, ["python", "main.py"], {"greeting": "0.1.0", "six": "1.17.0"}),
+    "pipenv-path-dep": ("pipenv", "3.11", False, ["python", "main.py"], {"click": "8.5.1", "six": "1.17.0"}),
 }
 DEV_ONLY = {
     "uv-fastapi": "pytest",
@@ -122,10 +123,11 @@ def test_path_packages_are_seen_and_built_in_the_project_stage(sample):
         assert "--no-install-package greeting" in dockerfile
 
 
-def test_pdm_builds_path_packages_in_the_deps_step_from_a_writable_mount():
-    facts = inspect(SAMPLES / "pdm-path-dep")
+@pytest.mark.parametrize("sample", ["pdm-path-dep", "pipenv-path-dep"])
+def test_pdm_and_pipenv_build_path_packages_in_the_deps_step_from_a_writable_mount(sample):
+    facts = inspect(SAMPLES / sample)
     assert facts.path_packages == (("greeting", "libs/greeting"),)
-    dockerfile = generate(SAMPLES / "pdm-path-dep")["Dockerfile"]
+    dockerfile = generate(SAMPLES / sample)["Dockerfile"]
     assert "--mount=type=bind,source=libs/greeting,target=libs/greeting,rw" in dockerfile
     assert "FROM base AS project" not in dockerfile
 

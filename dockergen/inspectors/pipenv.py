@@ -44,6 +44,8 @@ def inspect(project: Project) -> ManagerFacts:
         facts.python_pins.append(("Pipfile python_version", parse_pin(str(version), MANIFEST)))
     if facts.lock_present:
         _read_lock(project, facts, pipfile)
+        facts.path_packages = facts.locked_directories(("path",))
+        facts.inputs += [d for _, d in facts.path_packages]  # pipenv installs them in the deps step
     else:
         facts.lock_note = "no Pipfile.lock: run `pipenv lock` so builds are reproducible"
     return facts
@@ -93,8 +95,10 @@ def _read_lock(project: Project, facts: ManagerFacts, pipfile: dict[str, Any]) -
             source = Source("registry")
             if "git" in entry:
                 source = Source("git", str(entry["git"]))
-            elif "path" in entry or "file" in entry:
-                source = Source("path", str(entry.get("path") or entry.get("file")))
+            elif "path" in entry:
+                source = Source("path", str(entry["path"]))
+            elif "file" in entry:
+                source = Source("url", str(entry["file"]))
             facts.packages.append(
                 LockedPackage(
                     name=normalize(name),

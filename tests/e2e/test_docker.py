@@ -27,6 +27,7 @@ SMOKE = {
     "uv-path-dep": ([], "Hello, path! (greeting, six 1.17.0)"),
     "poetry-path-dep": ([], "Hello, path! (greeting, six 1.17.0)"),
     "pdm-path-dep": ([], "Hello, path! (greeting, six 1.17.0)"),
+    "pipenv-path-dep": ([], "Hello, path! (greeting, six 1.17.0)"),
     "poetry-django": (["python", "manage.py", "check"], "System check identified no issues"),
     "poetry-legacy": (["legacy-cli", "--name", "e2e"], "Hello, e2e!"),
     "pdm-flask": (["python", "-c", "import app; print(app.app.name)"], "app"),
