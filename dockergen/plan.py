@@ -68,6 +68,7 @@ class BuildPlan:
     lock_file: str | None
     installable: bool
     members: tuple[str, ...]  # workspace members and path packages, built as wheels in the project stage
+    workspace: bool  # uv workspace members among them: the deps step leaves them all out at once
     path_packages: tuple[str, ...]  # locked from a directory of the tree: left out of uv's deps step
     writable_inputs: tuple[str, ...]  # inputs mounted read-write: PDM and Pipenv build path packages there
     requirements: tuple[str, ...]  # declared specs: no lock, or the dependencies of a requirements file's '-e .'
@@ -349,6 +350,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         lock_file=facts.lock_file,
         installable=facts.installable,
         members=members,
+        workspace=bool(facts.workspace_members),
         path_packages=tuple(name for name, _ in facts.path_packages),
         writable_inputs=writable_inputs,
         requirements=_requirement_specs(facts),
