@@ -70,7 +70,7 @@ class BuildPlan:
     members: tuple[str, ...]  # workspace members and path packages, built as wheels in the project stage
     workspace: bool  # uv workspace members among them: the deps step leaves them all out at once
     path_packages: tuple[str, ...]  # locked from a directory of the tree: left out of uv's deps step
-    writable_inputs: tuple[str, ...]  # inputs mounted read-write: PDM and Pipenv build path packages there
+    writable_inputs: tuple[str, ...]  # path package directories the deps step mounts read-write
     requirements: tuple[str, ...]  # declared specs: no lock, or the dependencies of a requirements file's '-e .'
     hashed: bool  # every package installed has hashes in the lock: pip and uv can --require-hashes
     exported: bool  # Poetry exports the lock and uv installs it (rather than Poetry itself)
@@ -325,9 +325,11 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     if private:
         reasons.append(f"{len(private)} package index(es) besides PyPI: a netrc secret mounted on the install steps")
     path_dirs = _path_package_dirs(facts, reasons)
-    # PDM and Pipenv cannot leave a locked package out of their install: they build them in the deps step.
-    writable_inputs = path_dirs if facts.manager in ("pdm", "pipenv") else ()
-    members = facts.workspace_members + (() if writable_inputs else path_dirs)
+    # A path package's whole directory in the deps step (PDM and Pipenv install it there, uv reads a
+    # setup.py one's metadata) is mounted read-write: a build writes beside its sources.
+    writable_inputs = tuple(path for path in path_dirs if path in facts.inputs)
+    # PDM and Pipenv cannot leave a locked package out of their install; the others build it later.
+    members = facts.workspace_members + (() if facts.manager in ("pdm", "pipenv") else path_dirs)
     builds_wheel = facts.installable or bool(members)
     version_variable = facts.version_variable if builds_wheel else None
     if version_variable:

@@ -123,6 +123,15 @@ def test_path_packages_are_seen_and_built_in_the_project_stage(sample):
         assert "--no-install-package greeting" in dockerfile
 
 
+def test_a_uv_path_package_without_pyproject_is_mounted_whole_for_its_metadata(sample_copy):
+    path = sample_copy("uv-path-dep")
+    (path / "libs/greeting/pyproject.toml").unlink()
+    (path / "libs/greeting/setup.py").write_text("from setuptools import setup\nsetup(name='greeting')\n")
+    dockerfile = generate(path)["Dockerfile"]
+    assert "--mount=type=bind,source=libs/greeting,target=libs/greeting,rw \\\n" in dockerfile
+    assert "--no-install-package greeting" in dockerfile and "/dist /src/libs/greeting" in dockerfile
+
+
 @pytest.mark.parametrize("sample", ["pdm-path-dep", "pipenv-path-dep"])
 def test_pdm_and_pipenv_build_path_packages_in_the_deps_step_from_a_writable_mount(sample):
     facts = inspect(SAMPLES / sample)

@@ -49,7 +49,10 @@ def inspect(project: Project) -> ManagerFacts:
     if facts.lock_present:
         _read_lock(project, facts)
         facts.path_packages = facts.locked_directories(("directory", "workspace"))
-        facts.inputs += [f"{d}/pyproject.toml" for _, d in facts.path_packages if project.exists(f"{d}/pyproject.toml")]
+        # uv reads their metadata to check the lock: from pyproject.toml, or by building a setup.py one
+        facts.inputs += [
+            f"{d}/pyproject.toml" if project.exists(f"{d}/pyproject.toml") else d for _, d in facts.path_packages
+        ]
     else:
         facts.lock_note = "no uv.lock: run `uv lock` so builds are reproducible"
     return facts
