@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -85,10 +86,21 @@ def overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class EchoHandler(logging.Handler):
+    """Progress from the library (e.g. `--online` look-ups) on stderr, where click prints it now."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"dockergen: {record.getMessage()}", err=True)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="dockergen")
 def main() -> None:
     """Write the Dockerfile an expert would write for a Python project."""
+    logger = logging.getLogger("dockergen")
+    if not any(isinstance(h, EchoHandler) for h in logger.handlers):
+        logger.addHandler(EchoHandler())
+        logger.setLevel(logging.INFO)
 
 
 @main.command()

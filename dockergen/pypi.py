@@ -9,10 +9,12 @@ note: the table's sdist-only flag still applies.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,6 +31,8 @@ from .facts import LockedPackage
 INDEX = "https://pypi.org/simple"
 ACCEPT = "application/vnd.pypi.simple.v1+json"
 MAX_AGE = 24 * 3600
+LOOKUPS_AT_ONCE = 8  # the answers are small: latency, not bandwidth, is what a lock's worth costs
+log = logging.getLogger(__name__)
 
 
 def cache_dir() -> Path:
@@ -60,19 +64,30 @@ def _version_of(filename: str) -> str | None:
 
 
 def fill_files(packages: list[LockedPackage]) -> tuple[list[LockedPackage], list[str]]:
-    """Packages with the files PyPI has for their pinned version; notes for failed look-ups."""
+    """Packages with the files PyPI has for their pinned version; notes for failed look-ups.
+    Look-ups run several at a time, and the CLI shows how many and how long they took."""
+    wanted = [p for p in packages if not p.files and p.version and p.source.kind == "registry"]
+    if not wanted:
+        return list(packages), []
+    log.info("looking up %d packages on PyPI (--online)", len(wanted))
+    start = time.monotonic()
+    with ThreadPoolExecutor(LOOKUPS_AT_ONCE) as pool:
+        found = dict(zip(((p.name, p.version) for p in wanted), pool.map(_lookup, wanted)))
+    log.info("looked them up in %.1f s", time.monotonic() - start)
     out, notes = [], []
     for package in packages:
-        if package.files or not package.version or package.source.kind != "registry":
-            out.append(package)
-            continue
-        try:
-            names = project_files(package.name)
-        except (OSError, ValueError, urllib.error.URLError) as exc:
-            notes.append(f"PyPI look-up for {package.name} failed ({exc}); using the table")
-            out.append(package)
-            continue
-        wanted = canonicalize_version(package.version)
-        files = tuple(n for n in names if (v := _version_of(n)) and canonicalize_version(v) == wanted)
-        out.append(replace(package, files=files) if files else package)
+        files = None if package.files else found.get((package.name, package.version))
+        if isinstance(files, str):
+            notes.append(f"PyPI look-up for {package.name} failed ({files}); using the table")
+        out.append(replace(package, files=files) if isinstance(files, tuple) and files else package)
     return out, notes
+
+
+def _lookup(package: LockedPackage) -> tuple[str, ...] | str:
+    """The files of the package's pinned version, or why the look-up failed."""
+    try:
+        names = project_files(package.name)
+    except (OSError, ValueError, urllib.error.URLError) as exc:
+        return str(exc)
+    wanted = canonicalize_version(package.version or "")
+    return tuple(n for n in names if (v := _version_of(n)) and canonicalize_version(v) == wanted)

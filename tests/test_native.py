@@ -6,8 +6,10 @@ import json
 import re
 
 import pytest
+from click.testing import CliRunner
 
 from dockergen.api import generate, inspect
+from dockergen.cli import main
 from dockergen.facts import LockedPackage
 from dockergen.native import (
     covered_platforms,
@@ -228,3 +230,16 @@ def test_online_lookup_failure_is_a_note_not_an_error(make_project, tmp_path, mo
     facts = inspect(path, online=True)
     assert any("PyPI look-up for psycopg2 failed" in n for n in facts.notes)
     assert native_needs(facts.runtime_packages, "3.11", "bookworm")[0].built  # the table's sdist-only flag
+
+
+def test_online_lookups_report_progress_on_stderr(make_project, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    for name in ("psycopg2", "lxml"):
+        seed_pypi_cache(cache, name, [f"{name}-1.0.tar.gz"])
+    path = make_project({"requirements.txt": "psycopg2==1.0\nlxml==1.0\n", "main.py": "", ".python-version": "3.11"})
+    result = CliRunner().invoke(main, ["inspect", "--online", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "dockergen: looking up 2 packages on PyPI (--online)\n" in result.stderr
+    assert "dockergen: looked them up in " in result.stderr
+    assert "looking up" not in CliRunner().invoke(main, ["inspect", str(path)]).stderr
