@@ -208,10 +208,11 @@ def _path_package_dirs(facts: ProjectFacts, reasons: list[str]) -> tuple[str, ..
 
 def _poetry_exports(facts: ProjectFacts, hashed: bool, reasons: list[str]) -> bool:
     """Whether uv installs what Poetry exports: several times faster than Poetry's installer, and
-    hash-checked. Without a hash for every package (git, path, directory) or with credentials in a
-    source URL (the export leaves them out), Poetry installs the lock itself."""
+    hash-checked. Without a hash for every package it installs (a git or file source; packages
+    from a directory of the tree are built in the project stage), or with credentials in a source
+    URL (the export leaves them out), Poetry installs the lock itself."""
     if not hashed:
-        reasons.append("Poetry installs the lock: a package it installs has no hashes in it (git, path or directory)")
+        reasons.append("Poetry installs the lock: a package it installs has no hashes in it (a git or file source)")
         return False
     if any(index.credentials for index in facts.indexes):
         reasons.append("Poetry installs the lock: a source URL carries credentials, which `poetry export` leaves out")
@@ -313,6 +314,8 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         reasons.append(f"HEALTHCHECK: {entry.kind} app listening on port {port} (TCP connect with the image's Python)")
     groups = tuple(settings.get("groups", ()))
     skipped = gpu_plan["skip_packages"]
+    # What the deps step installs from an index: path packages are built from the tree instead.
+    skipped = {*skipped, *(name for name, _ in facts.path_packages)}
     installed = [p for p in facts.packages if {"main", *groups} & set(p.groups) and p.name not in skipped]
     hashed = bool(installed) and all(p.hashed for p in installed)
     exported = facts.manager == "poetry" and _poetry_exports(facts, hashed, reasons)

@@ -121,6 +121,8 @@ def test_path_packages_are_seen_and_built_in_the_project_stage(sample):
     if sample == "uv-path-dep":  # uv needs the library's manifest to check the lock, and must not install it yet
         assert "--mount=type=bind,source=libs/greeting/pyproject.toml,target=libs/greeting/pyproject.toml" in dockerfile
         assert "--no-install-package greeting" in dockerfile
+    else:  # every other package is hashed: uv installs the export, less the library's file: line
+        assert "sed -i -E '/^[^ ]+ @ file:/d' /tmp/requirements.txt" in dockerfile
 
 
 def test_a_uv_path_package_without_pyproject_is_mounted_whole_for_its_metadata(sample_copy):
