@@ -34,6 +34,7 @@ WEB_KINDS = ("django", "asgi", "wsgi")
 DEFAULT_LAYERS = 16
 PYPI = re.compile(r"^https://(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(/|$)")
 MAX_OWN_LAYERS = 6
+PACKAGE_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # PEP 503 normalized
 # The managers whose install step reads their lock: its name, and the command that writes it.
 LOCKS = {
     "uv": ("uv.lock", "uv lock"),
@@ -193,6 +194,8 @@ def _path_package_dirs(facts: ProjectFacts, reasons: list[str]) -> tuple[str, ..
     """Directories of the packages the lock installs from the tree: the deps step has only the
     manifests, so the project stage builds them as wheels, like workspace members."""
     for name, path in facts.path_packages:
+        if not PACKAGE_NAME.fullmatch(name):
+            raise InspectError(facts.lock_file or "pyproject.toml", f"locked package name {name!r} is not a valid name")
         if not SAFE_PATH.fullmatch(path):
             raise InspectError(
                 facts.lock_file or "pyproject.toml",

