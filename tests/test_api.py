@@ -171,3 +171,15 @@ def test_an_unwritable_directory_is_a_one_line_error(sample_copy, monkeypatch):
     assert result.exit_code == 2
     assert "dockergen: error: Dockerfile: cannot write: Permission denied" in result.output
     assert not (path / "Dockerfile").exists()
+
+
+def test_console_scripts_of_a_project_that_is_not_built_are_not_the_command(sample_copy):
+    """Only a built package puts its console scripts on PATH; otherwise the image would not have them."""
+    path = sample_copy("poetry-legacy")
+    pyproject = (path / "pyproject.toml").read_text()
+    (path / "pyproject.toml").write_text(pyproject[: pyproject.index("[build-system]")])
+    facts = dockergen.inspect(path)
+    assert facts.entrypoint is None and not facts.installable
+    assert any("console scripts (legacy-cli) not used as the command" in note for note in facts.notes)
+    (path / "main.py").write_text("from legacy_cli.main import cli\n\ncli()\n")
+    assert dockergen.inspect(path).entrypoint.command == ("python", "main.py")

@@ -71,8 +71,15 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
     name = facts.name or root.resolve().name
     python = choose_python(facts.python_constraints, python_pins(project, facts, settings.get("python")))
     deps = {r.name for r in facts.requirements} | {p.name for p in facts.packages if "main" in p.groups}
-    entry = find_entrypoint(project, settings.get("entrypoint"), facts.scripts, deps, normalize(name))
+    # Console scripts exist in the image only when the project is built as a package.
+    scripts = facts.scripts if facts.installable else {}
+    entry = find_entrypoint(project, settings.get("entrypoint"), scripts, deps, normalize(name))
     notes = []
+    if facts.scripts and not facts.installable:
+        notes.append(
+            f"console scripts ({', '.join(facts.scripts)}) not used as the command: the project is not built as a "
+            "package (no [build-system], or package = false / package-mode = false), so the image would not have them"
+        )
     if online:
         facts.packages, lookup_notes = fill_files(facts.packages)
         notes += lookup_notes
