@@ -104,6 +104,10 @@ def _importable(path: str) -> bool:
     return all(part.isidentifier() for part in _module_of(path).split("."))
 
 
+def _root_of(path: str) -> str:
+    return "src" if path.startswith("src/") else ""
+
+
 def _module_of(path: str) -> str:
     parts = path[: -len(".py")].split("/")
     return ".".join(parts[1:] if parts[0] == "src" else parts)
@@ -122,7 +126,7 @@ def _app_object(project: Project, deps: set[str]) -> Entrypoint | None:
                 command: tuple[str, ...] = ("gunicorn", "--bind", f"0.0.0.0:{port}", target)
             else:
                 command = ("flask", "--app", target, "run", "--host", "0.0.0.0", "--port", port)
-            return Entrypoint(command, "wsgi", f"Flask app object in {path}", DEFAULT_PORT)
+            return Entrypoint(command, "wsgi", f"Flask app object in {path}", DEFAULT_PORT, _root_of(path))
         if "uvicorn" in deps:
             command = ("uvicorn", target, "--host", "0.0.0.0", "--port", port)
         elif "hypercorn" in deps:
@@ -131,7 +135,7 @@ def _app_object(project: Project, deps: set[str]) -> Entrypoint | None:
             command = ("gunicorn", "--bind", f"0.0.0.0:{port}", target)
         else:
             continue
-        return Entrypoint(command, "asgi", f"{framework} app object in {path}", DEFAULT_PORT)
+        return Entrypoint(command, "asgi", f"{framework} app object in {path}", DEFAULT_PORT, _root_of(path))
     return None
 
 
@@ -149,7 +153,7 @@ def _main_module(project: Project) -> Entrypoint | None:
     for path in project.glob("*/__main__.py") + project.glob("src/*/__main__.py"):
         module = _module_of(path).rsplit(".", 1)[0]
         if not path.startswith((".", "tests/")) and _importable(path):
-            return Entrypoint(("python", "-m", module), "module", f"{path}")
+            return Entrypoint(("python", "-m", module), "module", f"{path}", import_root=_root_of(path))
     return None
 
 

@@ -96,6 +96,7 @@ class Entrypoint:
     kind: str  # setting | procfile | django | asgi | wsgi | script | module | file
     reason: str
     port: int | None = None
+    import_root: str = ""  # "src": the command imports a module from src/, which an app directory must put on sys.path
 
 
 @dataclass

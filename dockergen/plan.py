@@ -77,6 +77,7 @@ class BuildPlan:
     exported: bool  # Poetry exports the lock and uv installs it (rather than Poetry itself)
     without_project: bool  # the requirements file installs the project ('-e .'): the deps step drops that line
     version_variable: str | None  # the project stage sets it from the PROJECT_VERSION build argument
+    pythonpath: str | None  # an app directory whose command imports from src/: the runner's PYTHONPATH
     groups: tuple[str, ...]
     extras: tuple[str, ...]
     build_apt: tuple[str, ...]
@@ -366,6 +367,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         exported=exported,
         without_project=without_project,
         version_variable=version_variable,
+        pythonpath=f"/app/{entry.import_root}" if entry.import_root and not facts.installable else None,
         groups=groups,
         extras=tuple(settings.get("extras", ())),
         build_apt=build_apt,

@@ -183,3 +183,31 @@ def test_console_scripts_of_a_project_that_is_not_built_are_not_the_command(samp
     assert any("console scripts (legacy-cli) not used as the command" in note for note in facts.notes)
     (path / "main.py").write_text("from legacy_cli.main import cli\n\ncli()\n")
     assert dockergen.inspect(path).entrypoint.command == ("python", "main.py")
+
+
+@pytest.mark.parametrize(
+    ("files", "pythonpath"),
+    [
+        (
+            {
+                "requirements.txt": "fastapi\nuvicorn\n",
+                "src/svc/main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+            },
+            "/app/src",
+        ),
+        ({"requirements.txt": "click\n", "src/svc/__init__.py": "", "src/svc/__main__.py": ""}, "/app/src"),
+        ({"requirements.txt": "click\n", "svc/__init__.py": "", "svc/__main__.py": ""}, None),
+        (
+            {
+                "pyproject.toml": '[project]\nname = "svc"\nversion = "1"\n[build-system]\nbuild-backend = "x"\n',
+                "src/svc/__init__.py": "",
+                "src/svc/__main__.py": "",
+            },
+            None,
+        ),
+    ],
+    ids=["asgi-in-src", "module-in-src", "module-at-root", "installed-package"],
+)
+def test_pythonpath_only_for_an_app_directory_importing_from_src(make_project, files, pythonpath):
+    _, plan = dockergen.plan(make_project(files))
+    assert plan.pythonpath == pythonpath

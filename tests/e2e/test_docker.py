@@ -274,3 +274,19 @@ def test_a_version_from_git_comes_from_the_build_argument(requires, backend, ext
     assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "vcsver 0.0.0"
     docker("build", "--build-arg", "PROJECT_VERSION=1.2.3", "-t", tag, str(project))
     assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "vcsver 1.2.3"
+
+
+def test_an_app_directory_with_a_src_layout_runs_its_module(make_project):
+    """Not installed as a package: the runner puts src/ on PYTHONPATH for `python -m svc`."""
+    project = make_project(
+        {
+            "requirements.txt": "click==8.1.8\n",
+            "src/svc/__init__.py": "",
+            "src/svc/__main__.py": "import click\n\nprint('svc from src with click', click.__name__)\n",
+        }
+    )
+    write(project, python="3.11")
+    assert "ENV PYTHONPATH=/app/src\n" in (project / "Dockerfile").read_text()
+    tag = "dockergen-e2e/srcapp:test"
+    build(project, tag)
+    assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "svc from src with click click"
