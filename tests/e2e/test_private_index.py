@@ -25,7 +25,6 @@ import pytest
 from passlib.apache import HtpasswdFile
 
 from dockergen.api import write
-from dockergen.plan import tools
 
 from .engine import docker, free_port, wait_for_port
 
@@ -96,25 +95,6 @@ def private_index(tmp_path_factory):
     finally:
         server.terminate()
         server.wait(10)
-
-
-@pytest.fixture(scope="session")
-def lock_tool():
-    """The real tool, at the version the generated Dockerfiles install, in a venv kept between runs."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "dockergen-tests" / "tools"
-
-    def tool(manager: str) -> Path:
-        spec = tools()[manager]
-        package = spec.get("pip", manager)
-        venv = cache / f"{manager}-{spec['version']}"
-        if not (venv / "bin" / package).exists():
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            pins = [f"{package}=={spec['version']}", *spec.get("with", [])]
-            env = {k: v for k, v in os.environ.items() if k != "PIP_FIND_LINKS"}
-            subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", *pins], check=True, env=env)
-        return venv / "bin" / package
-
-    return tool
 
 
 APP = "import dgprivate\nprint(dgprivate.VALUE)\n"
