@@ -72,7 +72,7 @@ class BuildPlan:
     workspace: bool  # uv workspace members among them: the deps step leaves them all out at once
     path_packages: tuple[str, ...]  # locked from a directory of the tree: left out of uv's deps step
     writable_inputs: tuple[str, ...]  # path package directories the deps step mounts read-write
-    requirements: tuple[str, ...]  # declared specs: no lock, or the dependencies of a requirements file's '-e .'
+    requirements: tuple[str, ...]  # declared specs: no lock, or a package's own beside its plain requirements file
     hashed: bool  # every package installed has hashes in the lock: pip and uv can --require-hashes
     exported: bool  # Poetry exports the lock and uv installs it (rather than Poetry itself)
     without_project: bool  # the requirements file installs the project ('-e .'): the deps step drops that line
@@ -143,8 +143,8 @@ def make_tool(manager: str, exported: bool) -> Tool | None:
 
 
 def _requirement_specs(facts: ProjectFacts) -> tuple[str, ...]:
-    """Declared requirements, installed by name: a manager without a lock, or the dependencies that
-    pip would resolve for a requirements file's '-e .' (the requirements inspector sets them then)."""
+    """Declared requirements, installed by name: a manager without a lock, or, beside a plain
+    requirements file, what the package itself declares (its wheel installs without dependencies)."""
     if not (facts.manager == "requirements" or (facts.manager in ("hatch", "setuptools") and not facts.lock_file)):
         return ()
     specs = []

@@ -24,8 +24,9 @@ def inspect(project: Project) -> ManagerFacts:
         package = setuptools.inspect(project)  # requirements.txt pins, the package itself installs too
         facts.name, facts.installable, facts.build_backend = package.name, True, package.build_backend
         facts.scripts, facts.python_constraints = package.scripts, package.python_constraints
-        if facts.project_line:  # '-e .': pip would resolve the package's own dependencies
-            facts.requirements = [r for r in package.requirements if r.group == "main"]
+        # The wheel installs without dependencies, so the deps step installs what the package
+        # declares beside the file's pins (which pip resolves together): none is left out.
+        facts.requirements = [r for r in package.requirements if r.group == "main"]
     else:
         facts.name = project.root.resolve().name
     for dev in DEV_FILES:

@@ -217,12 +217,12 @@ def test_a_package_without_dependencies_builds_and_runs(make_project):
 
 @pytest.mark.parametrize(
     "requirements",
-    ["-e .\n", "click==8.1.8\n--editable=.  # the project itself\n"],
-    ids=["declared-dependencies", "pinned-dependencies"],
+    ["-e .\n", "click==8.1.8\n--editable=.  # the project itself\n", "six==1.17.0\n"],
+    ids=["declared-dependencies", "pinned-dependencies", "without-the-project-or-its-dependencies"],
 )
-def test_plain_requirements_that_install_the_project_itself(requirements, make_project):
-    """'-e .' in requirements.txt: the deps step drops that line and installs what the project
-    declares; the project stage builds the package."""
+def test_plain_requirements_beside_a_package(requirements, make_project):
+    """The package's wheel installs without dependencies: the deps step installs the file (less a
+    '-e .' line) and what the package declares, so click is there even when the file omits it."""
     project = make_project(
         {
             "pyproject.toml": (
