@@ -144,7 +144,11 @@ def make_tool(manager: str, exported: bool) -> Tool | None:
 
 def _requirement_specs(facts: ProjectFacts) -> tuple[str, ...]:
     """Declared requirements, installed by name: a manager without a lock, or, beside a plain
-    requirements file, what the package itself declares (its wheel installs without dependencies)."""
+    requirements file, what the package itself declares (its wheel installs without dependencies).
+    Not beside a file with hashes: pip then wants a hash for every requirement, and such a file
+    was compiled with the package's dependencies in it."""
+    if facts.manager == "requirements" and any(p.hashed for p in facts.runtime_packages):
+        return ()
     if not (facts.manager == "requirements" or (facts.manager in ("hatch", "setuptools") and not facts.lock_file)):
         return ()
     specs = []

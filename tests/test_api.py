@@ -211,3 +211,19 @@ def test_console_scripts_of_a_project_that_is_not_built_are_not_the_command(samp
 def test_pythonpath_only_for_an_app_directory_importing_from_src(make_project, files, pythonpath):
     _, plan = dockergen.plan(make_project(files))
     assert plan.pythonpath == pythonpath
+
+
+@pytest.mark.parametrize(
+    ("requirements", "declared"),
+    [("six==1.17.0\n", True), ("six==1.17.0 --hash=sha256:" + "0" * 64 + "\n", False)],
+    ids=["plain", "hashed"],
+)
+def test_a_package_s_declared_dependencies_go_beside_a_plain_requirements_file(make_project, requirements, declared):
+    pyproject = (
+        '[project]\nname = "pkg"\nversion = "1"\ndependencies = ["click>=8.1"]\n'
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    path = make_project({"pyproject.toml": pyproject, "requirements.txt": requirements, "pkg/__main__.py": ""})
+    dockerfile = dockergen.generate(path)["Dockerfile"]
+    assert ("pip install -r requirements.txt 'click>=8.1'" in dockerfile) is declared
+    assert "pip install -r requirements.txt \\\n" in dockerfile or declared
