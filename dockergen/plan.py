@@ -78,6 +78,7 @@ class BuildPlan:
     without_project: bool  # the requirements file installs the project ('-e .'): the deps step drops that line
     version_variable: str | None  # the project stage sets it from the PROJECT_VERSION build argument
     pythonpath: str | None  # an app directory whose command imports from src/: the runner's PYTHONPATH
+    from_git: tuple[str, ...]  # runtime packages installed from git: the builder needs the git command
     groups: tuple[str, ...]
     extras: tuple[str, ...]
     build_apt: tuple[str, ...]
@@ -292,12 +293,18 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         unjudged = " ".join(ARCHES[p] for p in DEFAULT_PLATFORMS if p not in judged)
         reasons.append(f"wheel coverage not judged for {unjudged}: the lock records no wheels for it")
     extra = settings.get("apt", {})
-    build_apt = _apt([p for n in needs for p in n.build] + extra.get("build", []), "the builder")
+    # Every installer clones a git source with the git command, which the slim images lack.
+    from_git = [p.name for p in facts.runtime_packages if p.source.kind == "git"]
+    from_git = sorted(set(from_git) - set(gpu_plan["skip_packages"]))
+    git = ["git"] if from_git else []
+    build_apt = _apt([p for n in needs for p in n.build] + extra.get("build", []) + git, "the builder")
     run_apt = _apt([p for n in needs for p in n.run] + extra.get("run", []), "the runner")
     if build_apt:
         builder_image = f"{image}:{python}-{debian}"
-        compiled = ", ".join(n.package for n in needs if n.built) or "extra build packages"
-        reasons.append(f"full {image} image for the builder: compiling needs {compiled}")
+        compiled = ", ".join(n.package for n in needs if n.built)
+        why = [f"compiling needs {compiled}"] if compiled else []
+        why += [f"git clones {', '.join(from_git)}"] if from_git else []
+        reasons.append(f"full {image} image for the builder: {'; '.join(why) or 'extra build packages'}")
     else:
         builder_image = runner_image
         reasons.append("slim builder: every locked package has a wheel for the target")
@@ -371,6 +378,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         exported=exported,
         without_project=without_project,
         version_variable=version_variable,
+        from_git=tuple(from_git),
         pythonpath=f"/app/{entry.import_root}" if entry.import_root and not facts.installable else None,
         groups=groups,
         extras=tuple(settings.get("extras", ())),

@@ -227,3 +227,21 @@ def test_a_package_s_declared_dependencies_go_beside_a_plain_requirements_file(m
     dockerfile = dockergen.generate(path)["Dockerfile"]
     assert ("pip install -r requirements.txt 'click>=8.1'" in dockerfile) is declared
     assert "pip install -r requirements.txt \\\n" in dockerfile or declared
+
+
+@pytest.mark.parametrize(
+    ("line", "from_git"),
+    [
+        ("tool @ git+https://git.example/tool.git@v1", ("tool",)),
+        ("-e git+https://git.example/tool.git@v1#egg=tool", ("tool",)),
+        ("tool @ https://files.example/tool-1.0-py3-none-any.whl", ()),
+        ("tool==1.0", ()),
+    ],
+    ids=["git-url", "editable-git", "wheel-url", "registry"],
+)
+def test_a_git_source_puts_git_in_the_builder(make_project, line, from_git):
+    path = make_project({"requirements.txt": line + "\n", "main.py": "print(1)\n"})
+    _, plan = dockergen.plan(path, python="3.11")
+    assert plan.from_git == from_git
+    assert ("git" in plan.build_apt) is bool(from_git)
+    assert (plan.builder_image == "python:3.11-bookworm") is bool(from_git)

@@ -8,13 +8,14 @@ import shlex
 from dataclasses import dataclass, field
 
 from ..facts import Index, InspectError, LockedPackage, Source
-from ..project import Project, parse_requirement
+from ..project import Project, normalize, parse_requirement
 
 COMMENT = re.compile(r"(^|\s)#.*$")
 # The project's own root, as a requirement line may name it: the generated Dockerfile's sed drops
 # exactly these forms (templates/managers/_common.j2, drop_project_line), so keep the two in step.
 PROJECT_ITSELF = re.compile(r"(file:)?\./?(\[[^\]]*\])?")
 MAX_INCLUDE_DEPTH = 20
+VCS = ("git+", "hg+", "svn+", "bzr+")  # pip's version-control URL schemes
 
 
 @dataclass
@@ -79,6 +80,9 @@ def _parse_into(project: Project, rel: str, group: str, out: RequirementsFile, d
         elif option in ("-i", "--index-url", "--extra-index-url"):
             if "pypi.org/simple" not in value:
                 out.indexes.append(Index(option.lstrip("-"), value))
+        elif option in ("-e", "--editable") and value.startswith(VCS):  # -e git+https://...#egg=name
+            name = value.split("#egg=", 1)[1].split("&")[0] if "#egg=" in value else value.rsplit("/", 1)[-1]
+            out.packages.append(LockedPackage(normalize(name.removesuffix(".git")), None, (group,), source=_vcs(value)))
         elif option in ("-e", "--editable") or words[0].startswith((".", "/", "file:")):
             path = value if option in ("-e", "--editable") else words[0]
             out.local.append((rel, path))
@@ -88,6 +92,11 @@ def _parse_into(project: Project, rel: str, group: str, out: RequirementsFile, d
             package, specifier = _package(rel, words, group)
             out.packages.append(package)
             out.specifiers[package.name] = specifier
+
+
+def _vcs(url: str) -> Source:
+    """git+ URLs need the git command in the builder; other version-control schemes are rare."""
+    return Source("git" if url.startswith("git+") else "url", url)
 
 
 def is_project_itself(path: str) -> bool:
@@ -112,12 +121,13 @@ def _package(rel: str, words: list[str], group: str) -> tuple[LockedPackage, str
         raise InspectError(rel, f"cannot read requirement {req_text[:80]!r}") from None
     pinned = re.fullmatch(r"===?([^,*]+)", req.specifier)
     url = req_text.split("@", 1)[1].split(";", 1)[0].strip() if "@" in req_text and "://" in req_text else None
+    source = (_vcs(url) if url.startswith(VCS) else Source("url", url)) if url else Source("registry")
     package = LockedPackage(
         name=req.name,
         version=pinned.group(1) if pinned else None,
         groups=(group,),
         marker=req.marker,
-        source=Source("url", url) if url else Source("registry"),
+        source=source,
         hashed=bool(hashes),
     )
     return package, req.specifier

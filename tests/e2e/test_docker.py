@@ -8,6 +8,9 @@ DOCKERGEN_REQUIRE_DOCKER=1, where a missing engine is an error.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import tarfile
 import time
 from pathlib import Path
@@ -16,7 +19,7 @@ import pytest
 
 from dockergen.api import write
 
-from .engine import docker
+from .engine import docker, free_port, wait_for_port
 
 pytestmark = pytest.mark.docker
 
@@ -290,3 +293,49 @@ def test_an_app_directory_with_a_src_layout_runs_its_module(make_project):
     tag = "dockergen-e2e/srcapp:test"
     build(project, tag)
     assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "svc from src with click click"
+
+
+def test_a_dependency_from_git_builds_with_git_in_the_builder(make_project, tmp_path_factory):
+    """A git source needs the git command, which the slim images lack. The repository is served
+    over git's dumb HTTP protocol on loopback (the build runs with --network=host to reach it)."""
+    repos = tmp_path_factory.mktemp("git")
+    work = repos / "work"
+    (work / "gitdep").mkdir(parents=True)
+    (work / "pyproject.toml").write_text(
+        '[project]\nname = "gitdep"\nversion = "1.0"\n'
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    (work / "gitdep/__init__.py").write_text("VALUE = 'from git'\n")
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "e2e",
+        "GIT_AUTHOR_EMAIL": "e2e@example.com",
+        "GIT_COMMITTER_NAME": "e2e",
+        "GIT_COMMITTER_EMAIL": "e2e@example.com",
+    }
+    for command in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "gitdep 1.0"], ["tag", "v1"]):
+        subprocess.run(["git", *command], cwd=work, env=env, check=True)
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(repos / "gitdep.git")], check=True)
+    subprocess.run(["git", "update-server-info"], cwd=repos / "gitdep.git", check=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(repos)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        project = make_project(
+            {
+                "requirements.txt": f"gitdep @ git+http://127.0.0.1:{port}/gitdep.git@v1\n",
+                "main.py": "import gitdep\n\nprint(gitdep.VALUE)\n",
+            }
+        )
+        write(project, python="3.11")
+        assert "apt-get install -y --no-install-recommends git" in (project / "Dockerfile").read_text()
+        tag = "dockergen-e2e/gitdep:test"
+        docker("build", "--network=host", "-t", tag, str(project))
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "from git"
