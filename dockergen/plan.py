@@ -294,8 +294,9 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         reasons.append(f"wheel coverage not judged for {unjudged}: the lock records no wheels for it")
     extra = settings.get("apt", {})
     # Every installer clones a git source with the git command, which the slim images lack.
-    from_git = [p.name for p in facts.runtime_packages if p.source.kind == "git"]
-    from_git = sorted(set(from_git) - set(gpu_plan["skip_packages"]))
+    from_git = sorted(
+        {p.name for p in facts.runtime_packages if p.source.kind == "git"} - set(gpu_plan["skip_packages"])
+    )
     git = ["git"] if from_git else []
     build_apt = _apt([p for n in needs for p in n.build] + extra.get("build", []) + git, "the builder")
     run_apt = _apt([p for n in needs for p in n.run] + extra.get("run", []), "the runner")
@@ -328,9 +329,8 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     if healthcheck:
         reasons.append(f"HEALTHCHECK: {entry.kind} app listening on port {port} (TCP connect with the image's Python)")
     groups = tuple(settings.get("groups", ()))
-    skipped = gpu_plan["skip_packages"]
     # What the deps step installs from an index: path packages are built from the tree instead.
-    skipped = {*skipped, *(name for name, _ in facts.path_packages)}
+    skipped = {*gpu_plan["skip_packages"], *(name for name, _ in facts.path_packages)}
     installed = [p for p in facts.packages if {"main", *groups} & set(p.groups) and p.name not in skipped]
     hashed = bool(installed) and all(p.hashed for p in installed)
     exported = facts.manager == "poetry" and _poetry_exports(facts, hashed, reasons)
