@@ -66,8 +66,9 @@ def _parse_into(project: Project, rel: str, group: str, out: RequirementsFile, d
         raise InspectError(rel, f"includes nest deeper than {MAX_INCLUDE_DEPTH} levels")
     out.files.append(rel)
     for line in logical_lines(project.text(rel)):
+        requirement, options = split_options(line)
         try:
-            words = shlex.split(line)
+            words = ([requirement] if requirement else []) + shlex.split(options)
         except ValueError as exc:
             raise InspectError(rel, f"cannot read line {line[:60]!r}: {exc}") from None
         if not words:
@@ -94,6 +95,17 @@ def _parse_into(project: Project, rel: str, group: str, out: RequirementsFile, d
             out.specifiers[package.name] = specifier
 
 
+def split_options(line: str) -> tuple[str, str]:
+    """The requirement and the options of a line, split as pip splits them: the requirement is
+    every word before the first that starts with '-', kept whole, so quoted markers
+    (`flask==3.0 ; python_version >= "3.9"`) keep their quotes; only the options are shell words."""
+    words = line.split()
+    for index, word in enumerate(words):
+        if word.startswith("-"):
+            return " ".join(words[:index]), " ".join(words[index:])
+    return " ".join(words), ""
+
+
 def _vcs(url: str) -> Source:
     """git+ URLs need the git command in the builder; other version-control schemes are rare."""
     return Source("git" if url.startswith("git+") else "url", url)
@@ -111,10 +123,26 @@ def split_local(main: RequirementsFile, rel: str) -> tuple[str | None, list[tupl
     return (itself[0] if itself else None), others
 
 
+def bare_url_requirement(text: str) -> str:
+    """A bare URL line (`https://host/pkg-1.0-py3-none-any.whl`, `git+https://host/x#egg=x`), which
+    pip accepts, as the `name @ url` requirement it stands for; the name comes from `#egg=` or from
+    the archive's file name. Any other line is returned as it is."""
+    url, _, marker = text.partition(";")
+    url = url.strip()
+    if not re.match(r"[a-z][a-z0-9+.-]*://", url):
+        return text
+    if "#egg=" in url:
+        name = url.split("#egg=", 1)[1].split("&")[0]
+    else:
+        file = url.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        name = re.split(r"-\d", file.removesuffix(".git"), maxsplit=1)[0]
+    return f"{name} @ {url}" + (f" ;{marker}" if marker else "")
+
+
 def _package(rel: str, words: list[str], group: str) -> tuple[LockedPackage, str]:
     spec_words = [w for w in words if not w.startswith("--")]
     hashes = [w for w in words if w.startswith("--hash")]
-    req_text = " ".join(spec_words)
+    req_text = bare_url_requirement(" ".join(spec_words))
     try:
         req = parse_requirement(req_text, rel, group)
     except InspectError:
