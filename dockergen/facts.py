@@ -123,6 +123,7 @@ class ManagerFacts:
     project_line: str | None = None  # the main requirements file installs the project itself: '-e .', '.[x]'
     local_paths: list[tuple[str, str]] = field(default_factory=list)  # (requirements file, other path in the tree)
     path_packages: list[tuple[str, str]] = field(default_factory=list)  # (name, directory) the lock installs from
+    notes: list[str] = field(default_factory=list)  # what the inspector could not read, for `inspect`
 
     def locked_directories(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
         """(name, directory) of the runtime packages the lock installs from the project tree, other

@@ -74,7 +74,7 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
     # Console scripts exist in the image only when the project is built as a package.
     scripts = facts.scripts if facts.installable else {}
     entry = find_entrypoint(project, settings.get("entrypoint"), scripts, deps, normalize(name))
-    notes = []
+    notes = list(facts.notes)
     if facts.scripts and not facts.installable:
         notes.append(
             f"console scripts ({', '.join(facts.scripts)}) not used as the command: the project is not built as a "

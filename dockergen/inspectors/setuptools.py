@@ -4,9 +4,8 @@ build backend, or a bare PEP 621 [project] table. pip installs what they declare
 from __future__ import annotations
 
 import configparser
-import re
 
-from ..facts import InspectError, ManagerFacts
+from ..facts import InspectError, ManagerFacts, Requirement
 from ..project import (
     Project,
     group_names,
@@ -17,11 +16,10 @@ from ..project import (
     requires_python,
     script_name,
 )
+from . import reqfile
+from .setup_py import SetupCall, read_setup_py
 
 NAME = "setuptools"
-SETUP_NAME = re.compile(r"""\bname\s*=\s*["']([\w.-]+)["']""")
-SETUP_PYTHON = re.compile(r"""\bpython_requires\s*=\s*["']([^"']+)["']""")
-SETUP_SCRIPT = re.compile(r"""["']\s*([\w.-]+)\s*=\s*([\w.]+:[\w.]+)\s*["']""")
 
 
 def detect(project: Project) -> tuple[bool, str] | None:
@@ -51,28 +49,56 @@ def inspect(project: Project) -> ManagerFacts:
     )
     facts.inputs = [f for f in ("pyproject.toml", "setup.py", "setup.cfg") if project.exists(f)]
     cfg = _setup_cfg(project)
-    setup_py = project.text("setup.py") if project.exists("setup.py") else ""
+    call = read_setup_py(project) if project.exists("setup.py") else SetupCall()
+    setup_name = call.values.get("name")
     facts.name = pep621_name(project) or cfg.get("metadata", "name", fallback=None)
-    if not facts.name and SETUP_NAME.search(setup_py):
-        facts.name = SETUP_NAME.search(setup_py).group(1)  # type: ignore[union-attr]
+    facts.name = facts.name or (setup_name if isinstance(setup_name, str) else None)
     facts.requirements = pep621_requirements(project)
     for line in cfg.get("options", "install_requires", fallback="").splitlines():
         if line.strip() and not line.strip().startswith("#"):
             facts.requirements.append(parse_requirement(line.strip(), "setup.cfg"))
+    facts.requirements += _setup_py_requirements(project, call)
     facts.groups = group_names(facts.requirements)
     facts.python_constraints = requires_python(project)
     python, origin = cfg.get("options", "python_requires", fallback=None), "setup.cfg python_requires"
-    if not python and SETUP_PYTHON.search(setup_py):
-        python, origin = SETUP_PYTHON.search(setup_py).group(1), "setup.py python_requires"  # type: ignore[union-attr]
+    if not python and isinstance(call.values.get("python_requires"), str):
+        python, origin = call.values["python_requires"], "setup.py python_requires"
     if python:
         facts.python_constraints.append((origin, python))
     facts.scripts = pep621_scripts(project)
-    scripts_text = cfg.get("options.entry_points", "console_scripts", fallback="")
-    for line in scripts_text.splitlines():
-        name, sep, target = line.partition("=")
-        if sep:
-            facts.scripts.setdefault(script_name(name.strip(), "setup.cfg"), target.strip())
-    for name, target in SETUP_SCRIPT.findall(setup_py) if "console_scripts" in setup_py else []:
-        facts.scripts.setdefault(name, target)
+    for name, target in _console_scripts(cfg.get("options.entry_points", "console_scripts", fallback="")):
+        facts.scripts.setdefault(script_name(name, "setup.cfg"), target)
+    entry_points = call.values.get("entry_points")
+    console = entry_points.get("console_scripts", []) if isinstance(entry_points, dict) else []
+    for name, target in _console_scripts("\n".join(console) if isinstance(console, list) else str(console)):
+        facts.scripts.setdefault(script_name(name, "setup.py"), target)
     facts.lock_note = "no lock file: dependency versions resolve at build time"
+    facts.notes = [
+        f"setup.py computes {key} when it runs: dockergen reads setup.py without running it, so "
+        f"{'these dependencies are not installed before the build' if key == 'install_requires' else 'it is ignored'}"
+        for key in call.computed
+    ]
     return facts
+
+
+def _setup_py_requirements(project: Project, call: SetupCall) -> list[Requirement]:
+    """install_requires as a list or a multi-line string, or read from the requirements file it names."""
+    if "install_requires" in call.requirement_files:
+        rel = call.requirement_files["install_requires"]
+        found = reqfile.parse(project, rel)
+        return [Requirement(p.name, found.specifiers.get(p.name, ""), p.marker) for p in found.packages]
+    value = call.values.get("install_requires", [])
+    lines = value.splitlines() if isinstance(value, str) else value
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        raise InspectError("setup.py", "install_requires is not a list of requirement strings")
+    return [parse_requirement(line.strip(), "setup.py") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _console_scripts(text: str) -> list[tuple[str, str]]:
+    """`name = module:function` lines, as setup.cfg and setup.py's entry_points write them."""
+    pairs = []
+    for line in text.splitlines():
+        name, sep, target = line.partition("=")
+        if sep and name.strip():
+            pairs.append((name.strip(), target.strip()))
+    return pairs
