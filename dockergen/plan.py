@@ -13,7 +13,7 @@ from typing import Any
 
 from .cuda import GpuNeed, detect_gpu
 from .cuda import data as cuda_data
-from .facts import InspectError, ProjectFacts
+from .facts import InspectError, LockedPackage, ProjectFacts
 from .native import (
     ARCHES,
     DEFAULT_PLATFORMS,
@@ -264,6 +264,16 @@ def _gpu_plan(
     return plan
 
 
+def declared_packages(facts: ProjectFacts, reasons: list[str]) -> tuple[LockedPackage, ...]:
+    """With no lock, the declared runtime requirements stand for the packages, by name only: the
+    native table's entries still apply, and packages it knows to publish no Linux wheels are
+    compiled, but whether the others have a wheel is not known."""
+    declared = tuple(LockedPackage(r.name, None, marker=r.marker) for r in facts.requirements if r.group == "main")
+    if declared:
+        reasons.append("no lock: native needs judged by package name from the native table; wheel coverage not checked")
+    return declared
+
+
 def make_plan(facts: ProjectFacts) -> BuildPlan:
     if facts.manager in LOCKS and not facts.lock_present:
         lock, command = LOCKS[facts.manager]
@@ -279,8 +289,9 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
 
     # One pass over the lock decides what must be compiled; the GPU decisions need that (a package
     # compiling CUDA code means the toolkit images), and the cpu variant then drops what it leaves out.
-    locked_needs = native_needs(facts.runtime_packages, python, debian)
-    gpu = detect_gpu(facts.runtime_packages, settings.get("cuda"), {n.package for n in locked_needs if n.built})
+    runtime = facts.runtime_packages or declared_packages(facts, reasons)
+    locked_needs = native_needs(runtime, python, debian)
+    gpu = detect_gpu(runtime, settings.get("cuda"), {n.package for n in locked_needs if n.built})
     variant = settings.get("variant", "gpu")
     gpu_plan = _gpu_plan(facts, gpu, variant, debian, reasons)
     needs = [n for n in locked_needs if n.package not in gpu_plan["skip_packages"]]
@@ -288,7 +299,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     needs += project_needs
     if unmapped:
         reasons.append(f"PEP 725 [external] not mapped to Debian packages (add them with apt): {', '.join(unmapped)}")
-    judged = covered_platforms(facts.runtime_packages, DEFAULT_PLATFORMS)
+    judged = covered_platforms(runtime, DEFAULT_PLATFORMS)
     if judged != DEFAULT_PLATFORMS:
         unjudged = " ".join(ARCHES[p] for p in DEFAULT_PLATFORMS if p not in judged)
         reasons.append(f"wheel coverage not judged for {unjudged}: the lock records no wheels for it")
