@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, dockerignore
 from .digests import pin
 from .facts import InspectError, ProjectFacts
 from .inspectors import inspect_project
@@ -45,7 +45,7 @@ class RefusedError(Exception):
 @dataclass(frozen=True)
 class FileStatus:
     name: str
-    state: str  # current | stale | missing | edited
+    state: str  # current | stale | missing | edited | kept (a person's .dockerignore: diff holds its problems)
     diff: str = ""
 
 
@@ -109,9 +109,25 @@ def generate(path: str | os.PathLike[str], pin_digests: bool = False, **options:
     pin_digests resolves the base images' digests with the local engine; without it, the pins
     the existing Dockerfile carries are kept for the images that are still planned.
     """
+    return _generate(path, pin_digests, options)[0]
+
+
+def _generate(
+    path: str | os.PathLike[str], pin_digests: bool, options: dict[str, Any]
+) -> tuple[dict[str, str], list[str]]:
+    """The files, and what the Dockerfile reads from the context (a kept .dockerignore must let it in)."""
     facts, build_plan = plan(path, **options)
     build_plan = pin(build_plan, Path(path) / "Dockerfile", fresh=pin_digests)
-    return {name: with_header(render(build_plan, template), facts) for name, template in OUTPUTS.items()}
+    files = {name: with_header(render(build_plan, template), facts) for name, template in OUTPUTS.items()}
+    return files, [*build_plan.inputs, *facts.inputs]
+
+
+def _persons_dockerignore(target: Path, text: str) -> str | None:
+    """The content of a .dockerignore a person wrote (kept unless --force), or None."""
+    if target.name != ".dockerignore" or not target.is_file():
+        return None
+    old = target.read_text(encoding="utf-8", errors="replace")
+    return None if old == text or is_unedited_output(old) else old
 
 
 def _diff(name: str, old: str, new: str) -> str:
@@ -121,8 +137,14 @@ def _diff(name: str, old: str, new: str) -> str:
 def status(path: str | os.PathLike[str], **options: Any) -> list[FileStatus]:
     """Compare the files on disk with what would be generated now; writes nothing."""
     out = []
-    for name, text in generate(path, **options).items():
+    files, needed = _generate(path, bool(options.pop("pin_digests", False)), options)
+    for name, text in files.items():
         target = Path(path) / name
+        if (persons := _persons_dockerignore(target, text)) is not None:
+            out.append(
+                FileStatus(name, "kept", "".join(f"{line}\n" for line in dockerignore.problems(persons, needed)))
+            )
+            continue
         if not target.is_file():
             out.append(FileStatus(name, "missing", _diff(name, "", text)))
             continue
@@ -164,13 +186,18 @@ def write(path: str | os.PathLike[str], force: bool = False, **options: Any) -> 
 
     A file that exists and was not written by dockergen (or was edited since) is refused with a
     diff, unless force, in which case it is kept as NAME.bak first. Nothing is written unless
-    every file may be.
+    every file may be. A person's .dockerignore is the exception: it is kept, and what it would
+    break or leak is said in the action, since the Dockerfile does not need dockergen's.
     """
     root = Path(path)
-    files = generate(root, **options)
+    files, needed = _generate(root, bool(options.pop("pin_digests", False)), options)
     refused, actions = [], {}
     for name, text in files.items():
         target = root / name
+        if not force and (persons := _persons_dockerignore(target, text)) is not None:
+            warnings = "".join(f"\n  warning: {line}" for line in dockerignore.problems(persons, needed))
+            actions[name] = f"kept (not written by dockergen; --force replaces it){warnings}"
+            continue
         if not target.exists():
             actions[name] = "created"
         elif not target.is_file():
@@ -198,7 +225,7 @@ def write(path: str | os.PathLike[str], force: bool = False, **options: Any) -> 
             backup = _backup_name(target)
             shutil.copy2(target, backup)
             actions[name] = f"replaced (old file kept as {backup.name})"
-        if action != "unchanged":
+        if action != "unchanged" and not action.startswith("kept"):
             try:
                 _atomic_write(target, files[name])
             except OSError as exc:

@@ -209,7 +209,13 @@ def generate(path: str, force: bool, stdout: bool, **kwargs: Any) -> None:
 @handle_errors
 def check(path: str, **kwargs: Any) -> None:
     """Exit 1 (with a diff) when the committed files differ from what would be generated now."""
-    problems = [s for s in api.status(path, **overrides(kwargs)) if s.state != "current"]
+    statuses = api.status(path, **overrides(kwargs))
+    for item in statuses:
+        if item.state == "kept":
+            click.echo(f"dockergen: {item.name} is yours: kept, not checked against dockergen's", err=True)
+            for line in item.diff.splitlines():
+                click.echo(f"dockergen: warning: {line}", err=True)
+    problems = [s for s in statuses if s.state not in ("current", "kept")]
     for item in problems:
         click.echo(item.diff, nl=False)
         hint = {
@@ -220,4 +226,5 @@ def check(path: str, **kwargs: Any) -> None:
         click.echo(f"dockergen: {item.name} is {hint}", err=True)
     if problems:
         sys.exit(1)
-    click.echo("dockergen: Dockerfile and .dockerignore are current", err=True)
+    current = [s.name for s in statuses if s.state == "current"]
+    click.echo(f"dockergen: {' and '.join(current)} {'is' if len(current) == 1 else 'are'} current", err=True)

@@ -245,3 +245,33 @@ def test_a_git_source_puts_git_in_the_builder(make_project, line, from_git):
     assert plan.from_git == from_git
     assert ("git" in plan.build_apt) is bool(from_git)
     assert (plan.builder_image == "python:3.11-bookworm") is bool(from_git)
+
+
+def test_init_keeps_a_persons_dockerignore_and_says_what_it_breaks_or_leaks(sample_copy):
+    path = sample_copy("uv-fastapi")
+    mine = "# ours\n*.lock\n__pycache__\n"
+    (path / ".dockerignore").write_text(mine)
+    result = cli("init", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Dockerfile: created" in result.output
+    assert ".dockerignore: kept (not written by dockergen; --force replaces it)" in result.output
+    assert ".dockerignore excludes uv.lock, which the Dockerfile reads" in result.output
+    for leak in ("(.git)", "(.venv)", "(.env)"):
+        assert leak in result.output
+    assert (path / ".dockerignore").read_text() == mine
+    check = cli("check", str(path))
+    assert check.exit_code == 0, check.output
+    assert ".dockerignore is yours" in check.output and "excludes uv.lock" in check.output
+
+    forced = cli("init", "--force", str(path))
+    assert forced.exit_code == 0, forced.output
+    assert (path / ".dockerignore.bak").read_text() == mine
+    assert is_unedited_output((path / ".dockerignore").read_text())
+
+
+def test_a_sound_dockerignore_of_a_persons_gets_no_warning(sample_copy):
+    path = sample_copy("uv-fastapi")
+    (path / ".dockerignore").write_text("**\n!pyproject.toml\n!uv.lock\n!src\n.git\n.venv\n.env\n")
+    result = cli("init", str(path))
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
