@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""The real-world corpus (issue 11): public repositories dockergen never saw, each given the first
+`dockergen init` a new user would run, with no flags, then built and smoke-tested.
+
+    python benchmarks/corpus.py [NAME ...] [--theirs] [--out FILE] [--timeout S]
+
+Each `benchmarks/corpus/<name>.toml` names a repository, the commit it is pinned to, why it is in
+the corpus, the smoke command that shows its image works and the run-time environment the app
+documents as required. Nothing there tells dockergen what to do. The repository comes from its
+fetched snapshot (a bare git directory, `$DOCKERGEN_CORPUS_MIRROR/<owner>+<name>/repo`, by
+default under /work/.mirror): the pinned commit is extracted with `git archive` into a scratch
+directory, so no file of it is ever committed here.
+
+Per repository: `dockergen init`, `docker build`, the smoke command with `--network=none` as the
+image's own user. With `--theirs`, where the maintainers ship a Dockerfile it is built too, and both
+images are rebuilt after the same one-line code change (time and bytes a push would send). The
+results table (markdown) goes to `benchmarks/corpus-results-DATE.md`, or `--out`; progress goes to
+stderr, one line a step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11: dockergen itself depends on tomli there
+    import tomli as tomllib  # type: ignore[no-redef]
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import seed_table  # noqa: E402  (benchmarks/ is not a package: its helpers are shared by path)
+from seed_table import BenchError, image_size, progress, push_bytes, run  # noqa: E402
+
+MANIFESTS = HERE / "corpus"
+MIRROR = Path(os.environ.get("DOCKERGEN_CORPUS_MIRROR", "/work/.mirror"))
+IMAGE_REPO = "dockergen-corpus"
+SMOKE_SECONDS = 120
+SERVE_SECONDS = 60
+OUTCOMES = ("ok", "init error", "build error", "smoke error", "not fetched")
+ERROR_LINE = re.compile(r"(error|Error|ERROR|failed|Traceback|No module named|not found|denied)")
+# Lines of a plain BuildKit log that say where the failure was, not what it was.
+NOISE = re.compile(
+    r"^(#\d+ (ERROR: process .* did not complete successfully|CANCELED|DONE)|-{5,}|ERROR: failed to solve)"
+)
+
+
+@dataclass
+class Entry:
+    """One repository of the corpus, as its manifest describes it."""
+
+    name: str
+    repo: str
+    commit: str
+    path: str
+    why: str
+    tags: list[str]
+    smoke: dict[str, object]
+    env: dict[str, str]
+    own_dockerfile: str | None  # from the repository root
+    own_context: str | None  # the context their docs build it with, from the root (default: its directory)
+    python: str | None
+
+    @classmethod
+    def load(cls, file: Path) -> Entry:
+        data = tomllib.loads(file.read_text())
+        smoke = data.get("smoke", {})
+        if len([k for k in ("command", "http", "python") if k in smoke]) != 1:
+            raise BenchError(f"{file.name}: [smoke] needs exactly one of command, http, python")
+        if not re.fullmatch(r"[0-9a-f]{40}", data.get("commit", "")):
+            raise BenchError(f"{file.name}: commit must be 40 hex digits")
+        return cls(
+            name=file.stem,
+            repo=data["repo"],
+            commit=data["commit"],
+            path=data.get("path", "."),
+            why=data.get("why", ""),
+            tags=list(data.get("tags", [])),
+            smoke=smoke,
+            env={k: str(v) for k, v in data.get("env", {}).items()},
+            own_dockerfile=data.get("own-dockerfile"),
+            own_context=data.get("own-context"),
+            python=data.get("python"),
+        )
+
+    @property
+    def git_dir(self) -> Path:
+        return MIRROR / self.repo.replace("/", "+") / "repo"
+
+    @property
+    def tag(self) -> str:
+        return f"{IMAGE_REPO}/{self.name}:dockergen"
+
+
+@dataclass
+class Result:
+    """What happened to one repository; `detail` is the first line that says why it failed."""
+
+    entry: Entry
+    outcome: str = "ok"
+    detail: str = ""
+    build_seconds: float | None = None
+    size: int | None = None
+    theirs_size: int | None = None
+    theirs_detail: str = ""
+    rebuild: dict[str, tuple[float, int]] = field(default_factory=dict)  # variant -> (seconds, push bytes)
+
+
+def first_failure(text: str) -> str:
+    """The line of a log that best says what went wrong: the last error-looking line that is not
+    BuildKit's own framing, else the last non-empty line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in reversed(lines):
+        body = re.sub(r"^#\d+ [\d.]+ ", "", line)
+        if ERROR_LINE.search(body) and not NOISE.match(line):
+            return body[:300]
+    return lines[-1][:300] if lines else "(no output)"
+
+
+def extract(entry: Entry, scratch: Path) -> Path:
+    """The pinned commit's tree in a scratch directory; returns the directory `init` runs in."""
+    if not entry.git_dir.is_dir():
+        raise FileNotFoundError(entry.git_dir)
+    tree = scratch / entry.name
+    tree.mkdir(parents=True)
+    archive = subprocess.Popen(
+        ["git", "--git-dir", str(entry.git_dir), "archive", entry.commit], stdout=subprocess.PIPE
+    )
+    subprocess.run(["tar", "-x", "-C", str(tree)], stdin=archive.stdout, check=True)
+    if archive.wait() != 0:
+        raise BenchError(f"git archive {entry.commit} failed in {entry.git_dir}")
+    return tree / entry.path
+
+
+def build(context: Path, tag: str, log: Path, timeout: float, dockerfile: Path | None = None) -> float:
+    cmd = ["docker", "build", "--progress=plain", "-t", tag]
+    if dockerfile is not None:
+        cmd += ["-f", str(dockerfile)]
+    start = time.perf_counter()
+    with log.open("w") as handle:
+        try:
+            proc = subprocess.run([*cmd, str(context)], stdout=handle, stderr=subprocess.STDOUT,
+                                  env=seed_table.docker_env(), timeout=timeout)  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise BenchError(f"build timed out after {timeout:.0f} s") from None
+    if proc.returncode != 0:
+        raise BenchError(first_failure(log.read_text(errors="replace")))
+    return time.perf_counter() - start
+
+
+def env_flags(entry: Entry) -> list[str]:
+    return [flag for key, value in entry.env.items() for flag in ("-e", f"{key}={value}")]
+
+
+def exposed_port(tag: str) -> int | None:
+    ports = json.loads(run(["docker", "image", "inspect", "-f", "{{json .Config.ExposedPorts}}", tag]).stdout)
+    for spec in ports or {}:
+        return int(spec.split("/")[0])
+    return None
+
+
+HTTP_PROBE = """
+import sys, urllib.request, urllib.error
+try:
+    status = urllib.request.urlopen(sys.argv[1], timeout=5).status
+except urllib.error.HTTPError as error:
+    status = error.code
+print(status)
+sys.exit(0 if status < 500 else 3)
+"""
+
+
+def smoke(entry: Entry, tag: str) -> None:
+    """Run the manifest's smoke check in a container with no network; raise with the first failing line."""
+    base = ["docker", "run", "--rm", "--network=none", *env_flags(entry)]
+    if "http" in entry.smoke:
+        serve(entry, tag)
+        return
+    if "command" in entry.smoke:
+        cmd = [*base, tag, *map(str, entry.smoke["command"])]  # type: ignore[call-overload]
+    else:
+        cmd = [*base, "--entrypoint", "python", tag, "-c", str(entry.smoke["python"])]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=SMOKE_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"smoke command still running after {SMOKE_SECONDS} s") from None
+    if proc.returncode != 0:
+        raise BenchError(f"exit {proc.returncode}: {first_failure(proc.stdout + proc.stderr)}")
+
+
+def serve(entry: Entry, tag: str) -> None:
+    """Start the image's own command and GET the manifest's path from inside the container."""
+    port = exposed_port(tag)
+    if port is None:
+        raise BenchError("the image exposes no port, so its own command serves nothing")
+    cid = run(["docker", "run", "-d", "--network=none", *env_flags(entry), tag]).stdout.strip()
+    url = f"http://127.0.0.1:{port}{entry.smoke['http']}"
+    try:
+        deadline = time.monotonic() + SERVE_SECONDS
+        last = ""
+        while time.monotonic() < deadline:
+            probe = run(["docker", "exec", cid, "python", "-c", HTTP_PROBE, url], check=False)
+            if probe.returncode == 0:
+                return
+            last = (probe.stdout + probe.stderr).strip().splitlines()[-1:] or [""]
+            last = f"HTTP {last[0]}" if probe.returncode == 3 else last[0]
+            if run(["docker", "inspect", "-f", "{{.State.Running}}", cid]).stdout.strip() != "true":
+                logs = run(["docker", "logs", cid], check=False)
+                raise BenchError(f"server exited: {first_failure(logs.stdout + logs.stderr)}")
+            time.sleep(1)
+        logs = run(["docker", "logs", cid], check=False)
+        raise BenchError(
+            f"no answer on {url} in {SERVE_SECONDS} s ({last}); {first_failure(logs.stdout + logs.stderr)}"
+        )
+    finally:
+        run(["docker", "rm", "-f", cid], check=False)
+
+
+def code_file(project: Path) -> Path | None:
+    """A Python file of the app (not a test, doc or migration) for the code-change rebuild."""
+    skip = {"tests", "test", "docs", "doc", "migrations", "examples", ".github"}
+    for file in sorted(project.rglob("*.py")):
+        if not skip.intersection(file.relative_to(project).parts) and file.stat().st_size > 0:
+            return file
+    return None
+
+
+def measure_rebuild(
+    result: Result, project: Path, context: Path, theirs: Path | None, logs: Path, timeout: float
+) -> None:
+    """Append a comment to one Python file, rebuild both images, record seconds and push bytes."""
+    file = code_file(project)
+    if file is None:
+        return
+    with file.open("a") as handle:
+        handle.write(f"\n# corpus code change {time.time_ns()}\n")
+    variants = [("dockergen", project, None)] + ([("theirs", context, theirs)] if theirs else [])
+    for variant, ctx, dockerfile in variants:
+        tag = f"{IMAGE_REPO}/{result.entry.name}:{variant}"
+        before = f"{IMAGE_REPO}/{result.entry.name}:{variant}-before"
+        run(["docker", "tag", tag, before])
+        seconds = build(ctx, tag, logs / f"{variant}-rebuild.log", timeout, dockerfile)
+        result.rebuild[variant] = (seconds, push_bytes(before, tag))
+        run(["docker", "rmi", before], check=False)
+
+
+def dockergen_init(project: Path) -> subprocess.CompletedProcess[str]:
+    """The command under test, exactly as a new user runs it: no flags."""
+    command = shutil.which("dockergen", path=str(Path(sys.executable).parent)) or "dockergen"
+    return subprocess.run([command, "init"], cwd=project, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+
+
+def check(entry: Entry, scratch: Path, logs: Path, args: argparse.Namespace) -> Result:
+    result = Result(entry)
+    try:
+        project = extract(entry, scratch)
+    except FileNotFoundError:
+        result.outcome, result.detail = "not fetched", f"no snapshot at {entry.git_dir}"
+        return result
+    theirs = their_context = None
+    if entry.own_dockerfile and args.theirs:  # their copy keeps its Dockerfile; paths are from the repository root
+        their_root = scratch / f"{entry.name}-theirs"
+        shutil.copytree(scratch / entry.name, their_root, symlinks=True)
+        theirs = their_root / entry.own_dockerfile
+        their_context = their_root / (entry.own_context or posixpath.dirname(entry.own_dockerfile))
+    # Someone adopting dockergen replaces their Dockerfile: init with no flags refuses to, rightly.
+    for name in ("Dockerfile", "dockerfile"):
+        if (project / name).is_file():
+            (project / name).unlink()
+    init = dockergen_init(project)
+    (logs / "init.log").write_text(init.stdout + init.stderr)
+    if init.returncode != 0:
+        result.outcome, result.detail = "init error", first_failure(init.stderr or init.stdout)
+        return result
+    try:
+        result.build_seconds = build(project, entry.tag, logs / "build.log", args.timeout)
+        result.size = image_size(entry.tag)
+    except BenchError as error:
+        result.outcome, result.detail = "build error", str(error)
+        return result
+    try:
+        smoke(entry, entry.tag)
+    except BenchError as error:
+        result.outcome, result.detail = "smoke error", str(error)
+    if theirs is not None and their_context is not None:
+        try:
+            build(their_context, f"{IMAGE_REPO}/{entry.name}:theirs", logs / "theirs.log", args.timeout, theirs)
+            result.theirs_size = image_size(f"{IMAGE_REPO}/{entry.name}:theirs")
+        except BenchError as error:
+            result.theirs_detail = str(error)
+        if result.outcome == "ok":
+            ready_theirs = theirs if result.theirs_size is not None else None
+            try:
+                measure_rebuild(result, project, their_context, ready_theirs, logs, args.timeout)
+            except BenchError as error:
+                result.theirs_detail = result.theirs_detail or f"rebuild: {error}"
+    return result
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def fmt_mb(value: int | None) -> str:
+    return "" if value is None else f"{value / 1e6:.0f} MB"
+
+
+def table(results: Sequence[Result], header: str) -> str:
+    ok = sum(r.outcome == "ok" for r in results)
+    tried = [r for r in results if r.outcome != "not fetched"]
+    counts = ", ".join(f"{o}: {n}" for o in OUTCOMES if (n := sum(r.outcome == o for r in results)))
+    lines = [
+        f"# Corpus results, {datetime.date.today().isoformat()}",
+        "",
+        header,
+        "",
+        f"**{ok} of {len(tried)} repositories ({100 * ok / max(len(tried), 1):.0f}%) build and pass their smoke "
+        f"command on the first `dockergen init` with no flags.** ({counts})",
+        "",
+        "| repository | kind | outcome | first line of the failure | build | image | maintainers' image "
+        "| code change: dockergen / theirs |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        e = r.entry
+        build_time = "" if r.build_seconds is None else f"{r.build_seconds:.0f} s"
+        theirs = fmt_mb(r.theirs_size) or (f"fails: {r.theirs_detail}" if r.theirs_detail else "")
+        rebuild = " / ".join(f"{s:.1f} s, {b / 1e6:.2f} MB" for s, b in r.rebuild.values())
+        where = f"[{e.repo}](https://github.com/{e.repo}/tree/{e.commit})" + ("" if e.path == "." else f" `{e.path}`")
+        lines.append(
+            f"| {where} | {', '.join(e.tags)} | {r.outcome} | {cell(r.detail)} | {build_time} | {fmt_mb(r.size)} "
+            f"| {cell(theirs)} | {rebuild} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="*", help="manifest names (default: all of benchmarks/corpus/)")
+    parser.add_argument("--theirs", action="store_true", help="also build the maintainers' Dockerfile and compare")
+    parser.add_argument("--out", type=Path, help="results file (default: benchmarks/corpus-results-DATE.md)")
+    parser.add_argument("--timeout", type=float, default=1200, help="seconds a build may take (default 1200)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON lines")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    files = sorted(MANIFESTS.glob("*.toml"))
+    if args.names:
+        files = [f for f in files if f.stem in args.names]
+        if missing := set(args.names) - {f.stem for f in files}:
+            print(f"corpus: no manifest for {', '.join(sorted(missing))}", file=sys.stderr)
+            return 2
+    try:
+        entries = [Entry.load(f) for f in files]
+    except (BenchError, KeyError, tomllib.TOMLDecodeError) as error:
+        print(f"corpus: {error}", file=sys.stderr)
+        return 2
+    results: list[Result] = []
+    log_root = Path(tempfile.mkdtemp(prefix="dockergen-corpus-logs-"))
+    progress(f"{len(entries)} repositories; logs under {log_root}")
+    for number, entry in enumerate(entries, 1):
+        logs = log_root / entry.name
+        logs.mkdir()
+        start = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="dockergen-corpus-") as scratch:
+            result = check(entry, Path(scratch), logs, args)
+        results.append(result)
+        took = time.perf_counter() - start
+        progress(f"[{number}/{len(entries)}] {entry.name}: {result.outcome} ({took:.0f} s) {result.detail[:160]}")
+        if args.json:
+            with args.json.open("a") as handle:
+                handle.write(
+                    json.dumps({"name": entry.name, "outcome": result.outcome, "detail": result.detail}) + "\n"
+                )
+    header = f"{seed_table.host_line()}. Logs were in `{log_root}`."
+    out = args.out or HERE / f"corpus-results-{datetime.date.today().isoformat()}.md"
+    out.write_text(table(results, header))
+    progress(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
