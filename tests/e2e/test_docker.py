@@ -339,3 +339,30 @@ def test_a_dependency_from_git_builds_with_git_in_the_builder(make_project, tmp_
         server.terminate()
         server.wait(10)
     assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "from git"
+
+
+def test_the_user_writes_to_its_home_and_working_directory_but_not_to_the_code(make_project):
+    """Apps keep state under $HOME (platformdirs, caches) and in ./data: the non-root user has a
+    home and owns /app, while the code it was given stays root's; --read-only still runs."""
+    project = make_project(
+        {
+            "requirements.txt": "",
+            "main.py": (
+                "import os, pathlib\n"
+                "home = pathlib.Path.home() / '.config' / 'statefulapp'\n"
+                "home.mkdir(parents=True)\n"
+                "pathlib.Path('data').mkdir()\n"
+                "(pathlib.Path('data') / 'app.sqlite').write_text('x')\n"
+                "try:\n    open('main.py', 'a')\nexcept PermissionError:\n    code = 'code read-only'\n"
+                "else:\n    code = 'code WRITABLE'\n"
+                "print(os.getuid(), home, os.getcwd(), code)\n"
+            ),
+        }
+    )
+    write(project, python="3.13")
+    tag = "dockergen-e2e/statefulapp:test"
+    build(project, tag)
+    out = docker("run", "--rm", "--network=none", tag).stdout.strip()
+    assert out == "10001 /home/app/.config/statefulapp /app code read-only", out
+    quiet = docker("run", "--rm", "--read-only", "--network=none", tag, "python", "-c", "print('ro')").stdout
+    assert quiet.strip() == "ro"
