@@ -9,21 +9,23 @@ from functools import lru_cache
 from importlib import resources
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import Version
 
-from .facts import InspectError, PythonChoice
-from .project import tomllib
+from .facts import InspectError, LockedPackage, PythonChoice
+from .native import has_wheel, installed_on
+from .project import Project, tomllib
 
 PATCHES_TRIED = range(0, 40)
+MATURE = datetime.timedelta(days=180)  # how long a new CPython is out before it is the default
 PIN_PATTERN = re.compile(r"^(?:cpython-?|python-?)?(3)\.(\d+)(?:\.\d+)?\S*$")
 
 
 @lru_cache(maxsize=1)
 def released_minors(today: datetime.date | None = None) -> tuple[str, ...]:
     """Feature releases out by today, oldest first, from data/python_releases.toml."""
-    data = tomllib.loads(resources.files("dockergen").joinpath("data/python_releases.toml").read_text())
     today = today or datetime.date.today()
-    return tuple(v for v, date in sorted(data["releases"].items(), key=lambda kv: kv[1]) if date <= today)
+    return tuple(v for v, date in sorted(_release_dates().items(), key=lambda kv: kv[1]) if date <= today)
 
 
 def parse_pin(text: str, origin: str) -> str:
@@ -65,13 +67,24 @@ def minor_allowed(minor: str, spec: str, origin: str) -> bool:
     return any(allows(Version(f"{minor}.{patch}")) for patch in PATCHES_TRIED)
 
 
-def choose_python(constraints: list[tuple[str, str]], pins: list[tuple[str, str]]) -> PythonChoice:
-    """The first pin wins (pins come in priority order); otherwise the newest released minor.
+def choose_python(
+    constraints: list[tuple[str, str]],
+    pins: list[tuple[str, str]],
+    packages: tuple[LockedPackage, ...] = (),
+    hints: list[tuple[str, str]] | None = None,
+    today: datetime.date | None = None,
+) -> PythonChoice:
+    """The first pin wins (pins come in priority order). Otherwise, of the released minors every
+    constraint allows: the newest on which every locked package that ships version-specific
+    wheels has one; with no such evidence, the newest the project itself names (classifiers, CI,
+    its own Dockerfile: hints, newest first); else the newest out for MATURE_DAYS, since wheels
+    for a new CPython take months to appear and a build that compiles them fails or crawls.
 
     Every constraint must allow the choice: a pin that a constraint forbids is an error, since
     building for it would fail at install time.
     """
     satisfied = [f"{origin} {spec!r}" for origin, spec in constraints]
+    allowed_by = f"allowed by {' and '.join(satisfied)}" if satisfied else "no Python constraint found"
     if pins:
         origin, version = pins[0]
         for c_origin, spec in constraints:
@@ -84,7 +97,88 @@ def choose_python(constraints: list[tuple[str, str]], pins: list[tuple[str, str]
     if not candidates:
         where = constraints[0][0] if constraints else "project"
         raise _error(where, "no released CPython satisfies " + " and ".join(satisfied))
-    newest = candidates[-1]
-    if not constraints:
-        return PythonChoice(newest, (f"no Python constraint found: newest release {newest}",))
-    return PythonChoice(newest, (f"newest released CPython allowed by {' and '.join(satisfied)}",))
+    binary = [p for p in packages if version_specific(p)]
+    if binary:
+        missing = {minor: [p.name for p in binary if lacks_wheel(p, minor)] for minor in candidates}
+        best = min(reversed(candidates), key=lambda minor: len(missing[minor]))
+        newer = [m for m in candidates if _key(m) > _key(best)]
+        why = f"newest release on which every locked package with version-specific wheels has one ({allowed_by})"
+        if missing[best]:
+            why = f"fewest locked packages without a wheel ({', '.join(missing[best][:5])}) ({allowed_by})"
+        if newer:
+            why += "; " + ", ".join(f"{m} lacks {len(missing[m])} ({', '.join(missing[m][:3])})" for m in newer)
+        return PythonChoice(best, (why,))
+    for origin, minor in hints or []:
+        if minor in candidates:
+            return PythonChoice(minor, (f"newest the project names: {origin} ({allowed_by})",))
+    mature = [m for m in candidates if released_on(m) <= (today or datetime.date.today()) - MATURE]
+    chosen = (mature or candidates)[-1]
+    why = f"newest release out for {MATURE.days} days or more ({allowed_by})"
+    if chosen != candidates[-1]:
+        why += f"; {candidates[-1]} is newer, but its wheels are still appearing"
+    elif not mature:
+        why = f"newest released CPython ({allowed_by})"
+    return PythonChoice(chosen, (why,))
+
+
+def _key(minor: str) -> tuple[int, int]:
+    major, _, rest = minor.partition(".")
+    return int(major), int(rest)
+
+
+def version_specific(package: LockedPackage) -> bool:
+    """Whether the lock records wheels built for particular CPython versions (cp313-cp313-...):
+    such a package compiles from source on a version it has none for."""
+    for filename in package.wheels:
+        try:
+            _, _, _, tags = parse_wheel_filename(filename)
+        except InvalidWheelFilename:
+            continue
+        if any(t.interpreter.startswith("cp3") and t.abi not in ("none", "abi3") for t in tags):
+            return True
+    return False
+
+
+def lacks_wheel(package: LockedPackage, minor: str) -> bool:
+    debian = "trixie" if _key(minor) >= (3, 13) else "bookworm"
+    return installed_on(package, minor, "linux/amd64") and not has_wheel(package, minor, debian, "x86_64")
+
+
+def released_on(minor: str) -> datetime.date:
+    return _release_dates()[minor]
+
+
+@lru_cache(maxsize=1)
+def _release_dates() -> dict[str, datetime.date]:
+    return dict(
+        tomllib.loads(resources.files("dockergen").joinpath("data/python_releases.toml").read_text())["releases"]
+    )
+
+
+CLASSIFIER = re.compile(r"Programming Language :: Python :: (3\.\d+)\s*$")
+CI_PYTHON = re.compile(r"^\s*(?:-\s*)?(?:python-version|python_version|python)\s*:\s*(.+)$", re.MULTILINE)
+TOX_ENV = re.compile(r"\bpy3(\d{1,2})\b")
+MINOR = re.compile(r"\b3\.(\d{1,2})\b")
+
+
+def python_hints(project: Project) -> list[tuple[str, str]]:
+    """Minors the project itself says it runs on, each source's newest, in the order they are
+    trusted: trove classifiers, the CI workflows' Python versions, tox's envlist."""
+    hints = []
+    classifiers = project.pyproject_table("project").get("classifiers", [])
+    if project.exists("setup.cfg"):
+        classifiers = [*classifiers, *project.text("setup.cfg").splitlines()]
+    found = [m.group(1) for c in classifiers if isinstance(c, str) and (m := CLASSIFIER.search(c.strip()))]
+    if found:
+        hints.append(("its trove classifiers", max(found, key=_key)))
+    versions = []
+    for workflow in project.glob(".github/workflows/*.yml") + project.glob(".github/workflows/*.yaml"):
+        for value in CI_PYTHON.findall(project.text(workflow)):
+            versions += [f"3.{m}" for m in MINOR.findall(value)]
+    if versions:
+        hints.append(("its CI workflows", max(versions, key=_key)))
+    if project.exists("tox.ini"):
+        envs = [f"3.{m}" for m in TOX_ENV.findall(project.text("tox.ini"))]
+        if envs:
+            hints.append(("tox.ini", max(envs, key=_key)))
+    return hints

@@ -2,8 +2,11 @@ import datetime
 
 import pytest
 
-from dockergen.facts import InspectError
+from dockergen.facts import InspectError, LockedPackage
 from dockergen.python_version import choose_python, parse_pin, released_minors
+
+
+TODAY = datetime.date(2026, 11, 29)  # 3.15.0 came out on 2026-10-01
 
 
 def test_released_minors_ignore_future_releases():
@@ -31,13 +34,14 @@ def test_parse_pin_rejects_other_interpreters():
         (">=3.9,<3.14", "3.13"),
         ("~=3.10.0", "3.10"),
         (">=3.11.4,<3.12", "3.11"),  # a minor counts when any of its patches is allowed
-        ("^3.10", released_minors()[-1]),  # Poetry caret: >=3.10,<4
+        ("^3.10", "3.14"),  # Poetry caret: >=3.10,<4; 3.15 is out, but for less than MATURE
         ("~3.11", "3.11"),  # Poetry tilde: >=3.11,<3.12
-        (">=3.9,<4.0", released_minors()[-1]),
+        (">=3.9,<4.0", "3.14"),
+        (">=3.15", "3.15"),  # the only one allowed, mature or not
     ],
 )
 def test_newest_minor_allowed_by_the_constraint(spec, expected):
-    choice = choose_python([("pyproject.toml requires-python", spec)], [])
+    choice = choose_python([("pyproject.toml requires-python", spec)], [], today=TODAY)
     assert choice.version == expected
     assert spec in choice.reasons[0]
 
@@ -70,7 +74,34 @@ def test_invalid_constraint():
         choose_python([("pyproject.toml requires-python", ">=three")], [])
 
 
-def test_no_constraint_means_newest_release():
-    choice = choose_python([], [])
-    assert choice.version == released_minors()[-1]
-    assert "no Python constraint" in choice.reasons[0]
+def test_no_constraint_means_the_newest_mature_release():
+    choice = choose_python([], [], today=TODAY)
+    assert choice.version == "3.14"
+    assert "no Python constraint" in choice.reasons[0] and "3.15 is newer" in choice.reasons[0]
+    assert choose_python([], [], today=datetime.date(2027, 6, 1)).version == "3.15"
+
+
+def package(name: str, *wheels: str) -> LockedPackage:
+    return LockedPackage(name, "1.0", files=(*wheels, f"{name}-1.0.tar.gz"))
+
+
+def test_the_lock_decides_where_its_binary_packages_have_wheels():
+    native = package(
+        "fastnative",
+        "fastnative-1.0-cp313-cp313-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "fastnative-1.0-cp314-cp314-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    )
+    pure = package("pure", "pure-1.0-py3-none-any.whl")
+    stable = package("stableabi", "stableabi-1.0-cp39-abi3-manylinux_2_17_x86_64.whl")
+    choice = choose_python([("requires-python", ">=3.11")], [], (native, pure, stable), today=TODAY)
+    assert choice.version == "3.14"
+    assert "3.15 lacks 1 (fastnative)" in choice.reasons[0]
+    late = package("late", "late-1.0-cp315-cp315-manylinux_2_28_x86_64.whl")
+    assert choose_python([], [], (pure, late), today=TODAY).version == "3.15"  # evidence beats maturity
+
+
+def test_the_projects_own_evidence_comes_before_the_default():
+    hints = [("its trove classifiers", "3.12"), ("its CI workflows", "3.13")]
+    choice = choose_python([("requires-python", ">=3.9")], [], (), hints, today=TODAY)
+    assert choice.version == "3.12"
+    assert "its trove classifiers" in choice.reasons[0]

@@ -16,7 +16,7 @@ from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
 from ..project import Project, external, normalize, version_variable
 from ..pypi import fill_files
-from ..python_version import choose_python, parse_pin
+from ..python_version import choose_python, parse_pin, python_hints
 from . import hatch, pdm, pipenv, piptools, poetry, pylock, requirements, setuptools, uv
 
 MODULES: tuple[ModuleType, ...] = (uv, poetry, pdm, pipenv, pylock, piptools, hatch, requirements, setuptools)
@@ -69,7 +69,12 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
     module, reason = choose_manager(project, settings.get("manager"))
     facts: ManagerFacts = module.inspect(project)
     name = facts.name or root.resolve().name
-    python = choose_python(facts.python_constraints, python_pins(project, facts, settings.get("python")))
+    python = choose_python(
+        facts.python_constraints,
+        python_pins(project, facts, settings.get("python")),
+        tuple(p for p in facts.packages if "main" in p.groups),
+        python_hints(project),
+    )
     deps = {r.name for r in facts.requirements} | {p.name for p in facts.packages if "main" in p.groups}
     # Console scripts exist in the image only when the project is built as a package.
     scripts = facts.scripts if facts.installable else {}
