@@ -74,6 +74,7 @@ class BuildPlan:
     writable_inputs: tuple[str, ...]  # path package directories the deps step mounts read-write
     requirements: tuple[str, ...]  # declared specs: no lock, or a package's own beside its plain requirements file
     hashed: bool  # every package installed has hashes in the lock: pip and uv can --require-hashes
+    frozen: bool  # the lock was found current here: uv installs it as it is (--frozen), not --locked
     exported: bool  # Poetry exports the lock and uv installs it (rather than Poetry itself)
     without_project: bool  # the requirements file installs the project ('-e .'): the deps step drops that line
     version_variable: str | None  # the project stage sets it from the PROJECT_VERSION build argument
@@ -322,6 +323,12 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         reasons.append("slim builder: every locked package has a wheel for the target")
     if facts.lock_consistent is False:
         reasons.append(f"WARNING {facts.lock_note}: the locked install step will fail until it is fixed")
+    frozen = facts.manager == "uv" and facts.lock_consistent is True
+    if frozen:
+        reasons.append(
+            "uv sync --frozen: the lock was checked against pyproject.toml here (and by `dockergen check`); "
+            "a version bump alone does not fail the build"
+        )
 
     entry = facts.entrypoint
     if entry is None:
@@ -386,6 +393,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         writable_inputs=writable_inputs,
         requirements=_requirement_specs(facts),
         hashed=hashed,
+        frozen=frozen,
         exported=exported,
         without_project=without_project,
         version_variable=version_variable,

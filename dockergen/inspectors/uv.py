@@ -12,6 +12,7 @@ from ..project import (
     expect,
     group_names,
     normalize,
+    parse_requirement,
     pep621_name,
     pep621_requirements,
     pep621_scripts,
@@ -250,6 +251,13 @@ def _consistency(project: Project, root: dict[str, Any], lock: dict[str, Any]) -
         if isinstance(r, dict) and isinstance(r.get("name"), str)
     }
     declared = {(r.name, _spec(r.specifier)) for r in pep621_requirements(project) if r.group == "main"}
+    # uv records each extra's requirements with the others (marker "extra == '...'").
+    optional = _table(project.pyproject_table("project").get("optional-dependencies"), "optional-dependencies")
+    for items in optional.values():
+        for item in _list(items, "optional-dependencies"):
+            if isinstance(item, str):
+                requirement = parse_requirement(item, "pyproject.toml")
+                declared.add((requirement.name, _spec(requirement.specifier)))
     if {n for n, _ in locked} != {n for n, _ in declared} or locked != declared:
         missing = sorted({n for n, _ in declared} ^ {n for n, _ in locked}) or sorted(
             n for n, s in declared if (n, s) not in locked
@@ -259,4 +267,10 @@ def _consistency(project: Project, root: dict[str, Any], lock: dict[str, Any]) -
     locked_spec = lock.get("requires-python")
     if isinstance(spec, str) and isinstance(locked_spec, str) and not same_pythons(spec, locked_spec):
         return False, "uv.lock is stale: requires-python differs from pyproject.toml; run `uv lock`"
+    version, locked_version = project.pyproject_table("project").get("version"), root.get("version")
+    if isinstance(version, str) and locked_version is not None and str(locked_version) != version:
+        return True, (
+            f"direct dependencies match pyproject.toml; its version {version} is not the lock's "
+            f"{locked_version} (`uv lock` records it), which the dependency step does not install"
+        )
     return True, "direct dependencies match pyproject.toml"

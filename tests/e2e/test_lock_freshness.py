@@ -1,0 +1,67 @@
+"""Lock freshness as the real tool sees it: extras are part of the lock, and a version bump
+without re-locking is not a dependency change (uv --frozen installs it; the build succeeds)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import dockergen
+from dockergen.api import write
+
+from .engine import docker
+
+PYPROJECT = """\
+[project]
+name = "bumped"
+version = "{version}"
+requires-python = ">=3.11"
+dependencies = ["click>=8.1"]
+[project.optional-dependencies]
+color = ["colorama>=0.4"]
+[project.scripts]
+bumped = "bumped:main"
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+"""
+
+
+def uv_lock_check(uv: Path, project: Path) -> bool:
+    return subprocess.run([str(uv), "lock", "--check"], cwd=project, capture_output=True).returncode == 0
+
+
+@pytest.fixture
+def locked_project(lock_tool, make_project):
+    uv = lock_tool("uv")
+    project = make_project(
+        {
+            "pyproject.toml": PYPROJECT.format(version="1.0.0"),
+            "src/bumped/__init__.py": "import click\n\n\ndef main():\n    click.echo('bumped ok')\n",
+        }
+    )
+    subprocess.run([str(uv), "lock", "--python", "3.11"], cwd=project, check=True, capture_output=True)
+    return uv, project
+
+
+def test_extras_in_the_lock_are_current_as_uv_says(locked_project):
+    uv, project = locked_project
+    assert uv_lock_check(uv, project)
+    facts = dockergen.inspect(project)
+    assert facts.lock_consistent is True, facts.lock_note
+
+
+@pytest.mark.docker
+def test_a_version_bump_without_relocking_still_builds(locked_project):
+    uv, project = locked_project
+    (project / "pyproject.toml").write_text(PYPROJECT.format(version="1.1.0"))
+    assert not uv_lock_check(uv, project), "uv itself calls the lock out of date"
+    facts, plan = dockergen.plan(project, python="3.11")
+    assert facts.lock_consistent is True and "1.1.0 is not the lock's 1.0.0" in facts.lock_note
+    assert plan.frozen
+    write(project, python="3.11")
+    tag = "dockergen-e2e/bumped:test"
+    docker("build", "-t", tag, str(project))
+    assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "bumped ok"
