@@ -15,6 +15,18 @@ from .project import CONTROL, Project
 DEFAULT_PORT = 8000
 APP_FILES = ("main.py", "app.py", "asgi.py", "wsgi.py", "server.py", "api.py")
 APP_PATTERN = re.compile(r"^(\w+)\s*(?::[^=]*)?=\s*(?:\w+\.)?(FastAPI|Starlette|Flask|Quart)\(", re.MULTILINE)
+FACTORY_APP = re.compile(
+    r"^(app|application)\s*=\s*(?:\w+\.)*(?:create_app|make_app|get_app|build_app)\(", re.MULTILINE
+)
+FACTORY_DEF = re.compile(r"^def create_app\(", re.MULTILINE)
+STREAMLIT_IMPORT = re.compile(r"^\s*import streamlit\b|^\s*from streamlit\b", re.MULTILINE)
+SHELL_SYNTAX = re.compile(r"[$;&|<>`*?()]|\b(cd|export|exec)\b")
+# fastapi's extras that bring uvicorn along (fastapi-cli, uvicorn[standard]).
+FASTAPI_WITH_SERVER = {"fastapi[standard]", "fastapi[all]", "fastapi[standard-no-fastapi-cloud-cli]"}
+SKIPPED_DIRS = (".", "tests/", "test/", "docs/", "examples/")
+MAIN_FILES = ("main.py", "app.py", "run.py", "server.py", "bot.py")
+STREAMLIT_PORT = 8501
+MAIN_BLOCK = re.compile(r"""^if __name__ == ["']__main__["']\s*:""", re.MULTILINE)
 DJANGO_SETTINGS = re.compile(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']""")
 WSGI_SETTING = re.compile(r"""^(WSGI|ASGI)_APPLICATION\s*=\s*["']([\w.]+)["']""", re.MULTILINE)
 PORT_PATTERNS = (
@@ -25,17 +37,34 @@ PORT_PATTERNS = (
 
 
 def find_entrypoint(
-    project: Project, configured: str | list[str] | None, scripts: dict[str, str], deps: set[str], name: str
-) -> Entrypoint | None:
-    """configured is the entrypoint setting (flag or [tool.dockergen]), already type-checked."""
+    project: Project,
+    configured: str | list[str] | None,
+    scripts: dict[str, str],
+    deps: set[str],
+    name: str,
+    port: int | None = None,
+) -> tuple[Entrypoint | None, list[Entrypoint]]:
+    """The command, and every candidate seen in precedence order (the first is the command unless
+    configured is set). configured is the entrypoint setting (flag or [tool.dockergen]), already
+    type-checked. port is the port setting: the commands dockergen writes listen on it."""
+    found = candidates(project, scripts, deps, name, port)
     if configured:
         command = tuple(shlex.split(configured) if isinstance(configured, str) else configured)
-        return Entrypoint(command, "setting", "entrypoint setting", _port_of(command))
-    for finder in (_procfile, _django, _app_object):
-        found = finder(project, deps)
-        if found:
-            return found
-    return _script(scripts, name) or _main_module(project) or _main_file(project)
+        return Entrypoint(command, "setting", "entrypoint setting", _port_of(command)), found
+    return (found[0] if found else None), found
+
+
+def candidates(
+    project: Project, scripts: dict[str, str], deps: set[str], name: str, port: int | None = None
+) -> list[Entrypoint]:
+    found: list[Entrypoint] = []
+    for finder in (_procfile, _django, _app_object, _streamlit, _factory):
+        found += finder(project, deps, port)
+    found += _script(scripts, name) + _main_module(project) + _main_file(project)
+    unique: dict[tuple[str, ...], Entrypoint] = {}
+    for entry in found:
+        unique.setdefault(entry.command, entry)
+    return list(unique.values())
 
 
 def _port_of(command: tuple[str, ...]) -> int | None:
@@ -47,9 +76,11 @@ def _port_of(command: tuple[str, ...]) -> int | None:
     return None
 
 
-def _procfile(project: Project, deps: set[str]) -> Entrypoint | None:
+def _procfile(project: Project, deps: set[str], port: int | None) -> list[Entrypoint]:
+    """Each process of a Procfile, web first. A command with shell syntax ($PORT, ;, &&) runs as
+    Heroku runs it, under `sh -c`; the image sets PORT, so `$PORT` is its port."""
     if not project.exists("Procfile"):
-        return None
+        return []
     processes: dict[str, str] = {}
     for line in project.text("Procfile").splitlines():
         kind, sep, command = line.partition(":")
@@ -57,45 +88,57 @@ def _procfile(project: Project, deps: set[str]) -> Entrypoint | None:
             processes.setdefault(kind.strip(), command.strip())
     if not processes:
         raise InspectError("Procfile", "no 'name: command' line found")
-    kind = "web" if "web" in processes else next(iter(processes))
-    try:
-        command = tuple(shlex.split(processes[kind]))
-    except ValueError as exc:
-        raise InspectError("Procfile", f"cannot split the {kind!r} command: {exc}") from None
-    if any(CONTROL.search(word) for word in command):
-        raise InspectError("Procfile", f"the {kind!r} command has a control character or backslash")
-    port = _port_of(command) or (DEFAULT_PORT if kind == "web" else None)
-    return Entrypoint(command, "procfile", f"Procfile '{kind}:' process", port)
+    found = []
+    for kind in sorted(processes, key=lambda k: k != "web"):
+        text = processes[kind]
+        if CONTROL.search(text):
+            raise InspectError("Procfile", f"the {kind!r} command has a control character or backslash")
+        try:
+            words = tuple(shlex.split(text))
+        except ValueError as exc:
+            raise InspectError("Procfile", f"cannot split the {kind!r} command: {exc}") from None
+        shell = SHELL_SYNTAX.search(text) is not None
+        command = ("sh", "-c", text) if shell else words
+        listens = kind == "web" or "$PORT" in text or "${PORT" in text
+        reason = f"Procfile '{kind}:' process" + (" (shell syntax: run by sh -c)" if shell else "")
+        found.append(
+            Entrypoint(
+                command, "procfile", reason, _port_of(words) or (port or DEFAULT_PORT if listens else None), shell=shell
+            )
+        )
+    return found
 
 
-def _django(project: Project, deps: set[str]) -> Entrypoint | None:
+def _django(project: Project, deps: set[str], port: int | None) -> list[Entrypoint]:
     if not project.exists("manage.py"):
-        return None
+        return []
     match = DJANGO_SETTINGS.search(project.text("manage.py"))
     if not match:
-        return None
+        return []
     settings_module = match.group(1)
     settings_file = settings_module.replace(".", "/") + ".py"
     apps = dict(
         (kind, target.rsplit(".", 1)[0] + ":" + target.rsplit(".", 1)[1])
         for kind, target in WSGI_SETTING.findall(project.text(settings_file) if project.exists(settings_file) else "")
     )
-    bind = f"0.0.0.0:{DEFAULT_PORT}"
+    port = port or DEFAULT_PORT
+    bind = f"0.0.0.0:{port}"
     reason = f"manage.py (settings {settings_module})"
     if "gunicorn" in deps and "WSGI" in apps:
         command = ("gunicorn", "--bind", bind, apps["WSGI"])
     elif "uvicorn" in deps and "ASGI" in apps:
-        command = ("uvicorn", "--host", "0.0.0.0", "--port", str(DEFAULT_PORT), apps["ASGI"])
+        command = ("uvicorn", "--host", "0.0.0.0", "--port", str(port), apps["ASGI"])
     else:
         command = ("python", "manage.py", "runserver", "--noreload", bind)
         reason += "; no gunicorn or uvicorn dependency, so Django's development server"
-    return Entrypoint(command, "django", reason, DEFAULT_PORT)
+    return [Entrypoint(command, "django", reason, port)]
 
 
 def _candidate_app_files(project: Project) -> list[str]:
     files = list(APP_FILES)
     for pattern in ("*/main.py", "*/app.py", "*/asgi.py", "*/wsgi.py", "src/*/main.py", "src/*/app.py"):
-        files += [f for f in project.glob(pattern) if not f.startswith((".", "tests/", "test/"))]
+        files += [f for f in project.glob(pattern) if not f.startswith(SKIPPED_DIRS)]
+    files += [f for f in project.glob("*.py") if f not in files]  # any module at the root: microblog.py
     return [f for f in dict.fromkeys(files) if _importable(f) and project.exists(f)]
 
 
@@ -113,52 +156,110 @@ def _module_of(path: str) -> str:
     return ".".join(parts[1:] if parts[0] == "src" else parts)
 
 
-def _app_object(project: Project, deps: set[str]) -> Entrypoint | None:
+def _server(framework: str, target: str, deps: set[str], number: int) -> tuple[str, ...] | None:
+    """The command that serves an app object with the server the project depends on."""
+    port = str(number)
+    if framework in ("Flask", "wsgi"):
+        if "gunicorn" in deps:
+            return ("gunicorn", "--bind", f"0.0.0.0:{port}", target)
+        if framework == "Flask":
+            return ("flask", "--app", target, "run", "--host", "0.0.0.0", "--port", port)
+        return None
+    if "uvicorn" in deps or deps & FASTAPI_WITH_SERVER:
+        return ("uvicorn", target, "--host", "0.0.0.0", "--port", port)
+    if "hypercorn" in deps:
+        return ("hypercorn", target, "--bind", f"0.0.0.0:{port}")
+    if "gunicorn" in deps:
+        return ("gunicorn", "--bind", f"0.0.0.0:{port}", target)
+    return None
+
+
+def _app_object(project: Project, deps: set[str], port: int | None) -> list[Entrypoint]:
+    """App objects: made by a framework's constructor (app = FastAPI()), or by a factory in a
+    module named for its job (application = create_app() in wsgi.py / asgi.py)."""
+    found = []
     for path in _candidate_app_files(project):
-        match = APP_PATTERN.search(project.text(path))
-        if not match:
+        text = project.text(path)
+        if match := APP_PATTERN.search(text):
+            framework = match.group(2)
+        elif match := FACTORY_APP.search(text):
+            framework = _factory_framework(path, deps)
+        if not match or framework is None:
             continue
         target = f"{_module_of(path)}:{match.group(1)}"
-        framework = match.group(2)
-        port = str(DEFAULT_PORT)
-        if framework == "Flask":
-            if "gunicorn" in deps:
-                command: tuple[str, ...] = ("gunicorn", "--bind", f"0.0.0.0:{port}", target)
-            else:
-                command = ("flask", "--app", target, "run", "--host", "0.0.0.0", "--port", port)
-            return Entrypoint(command, "wsgi", f"Flask app object in {path}", DEFAULT_PORT, _root_of(path))
-        if "uvicorn" in deps:
-            command = ("uvicorn", target, "--host", "0.0.0.0", "--port", port)
-        elif "hypercorn" in deps:
-            command = ("hypercorn", target, "--bind", f"0.0.0.0:{port}")
-        elif "gunicorn" in deps:
-            command = ("gunicorn", "--bind", f"0.0.0.0:{port}", target)
-        else:
+        command = _server(framework, target, deps, port or DEFAULT_PORT)
+        if command is None:
             continue
-        return Entrypoint(command, "asgi", f"{framework} app object in {path}", DEFAULT_PORT, _root_of(path))
-    return None
+        kind = "wsgi" if framework in ("Flask", "wsgi") else "asgi"
+        reason = f"{framework} app object in {path}"
+        found.append(Entrypoint(command, kind, reason, port or DEFAULT_PORT, _root_of(path)))
+    return found
 
 
-def _script(scripts: dict[str, str], name: str) -> Entrypoint | None:
-    if not scripts:
-        return None
-    chosen = name if name in scripts else next(iter(scripts))
-    reason = f"console script {chosen!r}"
-    if len(scripts) > 1:
-        reason += f" (of {len(scripts)}: {', '.join(scripts)})"
-    return Entrypoint((chosen,), "script", reason)
+def _factory_framework(path: str, deps: set[str]) -> str | None:
+    """What an app made by a factory is, from the project's dependencies and the file's name."""
+    if "flask" in deps:
+        return "Flask"
+    if deps & {"quart", "fastapi", "starlette"} or path.endswith("asgi.py"):
+        return "ASGI app"
+    return "wsgi" if path.endswith("wsgi.py") else None
 
 
-def _main_module(project: Project) -> Entrypoint | None:
+def _factory(project: Project, deps: set[str], port: int | None) -> list[Entrypoint]:
+    """A Flask app factory (def create_app) in a package, served in gunicorn's factory form."""
+    if "flask" not in deps:
+        return []
+    found = []
+    for path in project.glob("*/__init__.py") + project.glob("src/*/__init__.py"):
+        if path.startswith(SKIPPED_DIRS) or not _importable(path) or not FACTORY_DEF.search(project.text(path)):
+            continue
+        package = _module_of(path).rsplit(".", 1)[0]
+        number = port or DEFAULT_PORT
+        command = _server("Flask", f"{package}:create_app()", deps, number) if "gunicorn" in deps else None
+        command = command or ("flask", "--app", package, "run", "--host", "0.0.0.0", "--port", str(number))
+        reason = f"Flask app factory create_app() in {path}"
+        found.append(Entrypoint(command, "wsgi", reason, number, _root_of(path)))
+    return found
+
+
+def _streamlit(project: Project, deps: set[str], port: int | None) -> list[Entrypoint]:
+    """A Streamlit script at the root: `streamlit run` it, listening on all interfaces."""
+    if "streamlit" not in deps:
+        return []
+    preferred = ("streamlit_app.py", "app.py", "main.py", "Home.py")
+    files = [p for p in project.glob("*.py") if STREAMLIT_IMPORT.search(project.text(p))]
+    files.sort(key=lambda p: preferred.index(p) if p in preferred else len(preferred))
+    number = port or STREAMLIT_PORT
+    options = ("--server.port", str(number), "--server.address", "0.0.0.0", "--server.headless", "true")
+    return [Entrypoint(("streamlit", "run", p, *options), "streamlit", f"Streamlit script {p}", number) for p in files]
+
+
+def main_blocks(project: Project) -> list[str]:
+    """Python files at the root or one directory down with an `if __name__ == "__main__":` block:
+    what to suggest when nothing else says how the project runs."""
+    files = project.glob("*.py") + project.glob("*/*.py")
+    return [f for f in files if not f.startswith(SKIPPED_DIRS) and MAIN_BLOCK.search(project.text(f))][:8]
+
+
+def _script(scripts: dict[str, str], name: str) -> list[Entrypoint]:
+    ordered = sorted(scripts, key=lambda script: script != name)
+    reason = f" (of {len(scripts)}: {', '.join(scripts)})" if len(scripts) > 1 else ""
+    return [Entrypoint((script,), "script", f"console script {script!r}{reason}") for script in ordered]
+
+
+def _main_module(project: Project) -> list[Entrypoint]:
+    found = []
     for path in project.glob("*/__main__.py") + project.glob("src/*/__main__.py"):
         module = _module_of(path).rsplit(".", 1)[0]
-        if not path.startswith((".", "tests/")) and _importable(path):
-            return Entrypoint(("python", "-m", module), "module", f"{path}", import_root=_root_of(path))
-    return None
+        if not path.startswith(SKIPPED_DIRS) and _importable(path):
+            found.append(Entrypoint(("python", "-m", module), "module", f"{path}", import_root=_root_of(path)))
+    return found
 
 
-def _main_file(project: Project) -> Entrypoint | None:
-    for path in ("main.py", "app.py", "run.py", "server.py"):
-        if project.exists(path):
-            return Entrypoint(("python", path), "file", f"{path} in the project root")
-    return None
+def _main_file(project: Project) -> list[Entrypoint]:
+    """main.py and the like at the root, then a main.py one directory down (a bot/ of scripts)."""
+    found = [Entrypoint(("python", p), "file", f"{p} in the project root") for p in MAIN_FILES if project.exists(p)]
+    for path in project.glob("*/main.py"):
+        if not path.startswith(SKIPPED_DIRS) and not project.exists(path.rsplit("/", 1)[0] + "/__init__.py"):
+            found.append(Entrypoint(("python", path), "file", f"{path}, a script in a directory of scripts"))
+    return found

@@ -66,6 +66,7 @@ class Requirement:
     specifier: str = ""
     marker: str | None = None
     group: str = "main"
+    extras: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Entrypoint:
     reason: str
     port: int | None = None
     import_root: str = ""  # "src": the command imports a module from src/, which an app directory must put on sys.path
+    shell: bool = False  # ("sh", "-c", line): a Procfile command with shell syntax, run as Heroku runs it
 
 
 @dataclass
@@ -160,6 +162,7 @@ class ProjectFacts:
     workspace_members: tuple[str, ...]
     entrypoint: Entrypoint | None
     settings: dict[str, Any]
+    entrypoint_candidates: tuple[Entrypoint, ...] = ()  # every command seen, in precedence order
     external: dict[str, tuple[str, ...]] = field(default_factory=dict)  # PEP 725 [external]
     project_line: str | None = None  # the main requirements file installs the project itself: '-e .', '.[x]'
     local_paths: tuple[tuple[str, str], ...] = ()  # (requirements file, other path installed from the tree)

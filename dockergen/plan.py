@@ -13,7 +13,7 @@ from typing import Any
 
 from .cuda import GpuNeed, detect_gpu
 from .cuda import data as cuda_data
-from .facts import InspectError, LockedPackage, ProjectFacts
+from .facts import Entrypoint, InspectError, LockedPackage, ProjectFacts
 from .native import (
     ARCHES,
     DEFAULT_PLATFORMS,
@@ -30,7 +30,7 @@ VENV = "/opt/venv"
 SAFE_PATH = re.compile(r"^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/+-]*$")
 DEFAULT_USER = "app"
 DEFAULT_UID = 10001
-WEB_KINDS = ("django", "asgi", "wsgi")
+WEB_KINDS = ("django", "asgi", "wsgi", "streamlit")
 DEFAULT_LAYERS = 16
 PYPI = re.compile(r"^https://(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(/|$)")
 MAX_OWN_LAYERS = 6
@@ -332,8 +332,10 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
 
     entry = facts.entrypoint
     if entry is None:
-        raise InspectError(facts.root, "no entrypoint found: set [tool.dockergen] entrypoint or pass --entrypoint")
-    for word in entry.command:
+        entry = Entrypoint(("python",), "none", "no entrypoint found")
+        reasons.append("WARNING no entrypoint found: CMD runs python; set [tool.dockergen] entrypoint")
+    # A Procfile line run by sh -c is one JSON string in CMD: its words are the shell's to split.
+    for word in entry.command[:2] if entry.shell else entry.command:
         if not COMMAND_WORD.fullmatch(word):
             raise InspectError(
                 entry.reason.split(" ")[0] if entry.kind == "procfile" else "pyproject.toml",

@@ -111,7 +111,8 @@ def parse_requirement(text: str, where: str, group: str = "main") -> Requirement
         req = PackagingRequirement(text)
     except InvalidRequirement as exc:
         raise InspectError(where, f"invalid requirement {text!r}: {str(exc).splitlines()[0]}") from None
-    return Requirement(normalize(req.name), str(req.specifier), str(req.marker) if req.marker else None, group)
+    marker = str(req.marker) if req.marker else None
+    return Requirement(normalize(req.name), str(req.specifier), marker, group, tuple(sorted(req.extras)))
 
 
 def pep621_requirements(project: Project) -> list[Requirement]:

@@ -85,11 +85,31 @@ def test_hostile_value_in_pyproject_is_refused(sample_copy, payload):
         generate(path)
 
 
-@pytest.mark.parametrize("payload", ["app:app && curl evil", "app:app; id", "$(id)", "--bind 0.0.0.0:$PORT"])
-def test_procfile_commands_that_need_a_shell_are_refused(sample_copy, payload):
+@pytest.mark.parametrize(
+    "payload", ["app:app && curl evil", "app:app; id", "$(id)", "--bind 0.0.0.0:$PORT", 'x" ]\nRUN id #']
+)
+def test_procfile_commands_with_shell_syntax_are_one_sh_c_string_in_cmd(sample_copy, payload):
+    """The Procfile is the project's own command, run as Heroku runs it (sh -c): shell syntax is
+    the shell's at run time, and never more than one CMD array in the Dockerfile."""
     path = sample_copy("requirements-plain")
+    (path / "Procfile").write_text("web: gunicorn app:app\n")
+    plain = instructions(generate(path)["Dockerfile"])
     (path / "Procfile").write_text(f"web: gunicorn {payload}\n")
-    with pytest.raises(InspectError, match=r"^Procfile: entrypoint word .* needs a shell"):
+    if "\n" in payload:  # the line ends at the newline, its quote left open: it cannot be split
+        with pytest.raises(InspectError, match=r"^Procfile: "):
+            generate(path)
+        return
+    dockerfile = generate(path)["Dockerfile"]
+    cmd = [line for line in dockerfile.splitlines() if line.startswith("CMD ")]
+    assert cmd == [f"CMD {json.dumps(['sh', '-c', f'gunicorn {payload}'])}"]
+    assert instructions(dockerfile) == plain
+
+
+@pytest.mark.parametrize("payload", ["app\\x", "a\x1b[2Jb"])
+def test_procfile_commands_with_backslashes_or_control_characters_are_refused(sample_copy, payload):
+    path = sample_copy("requirements-plain")
+    (path / "Procfile").write_text(f"web: gunicorn {payload};\n")
+    with pytest.raises(InspectError, match=r"^Procfile: the 'web' command has a control character or backslash"):
         generate(path)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ..entrypoint import find_entrypoint
+from ..entrypoint import find_entrypoint, main_blocks
 from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
 from ..project import Project, external, normalize, version_variable
@@ -76,9 +76,12 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
         python_hints(project),
     )
     deps = {r.name for r in facts.requirements} | {p.name for p in facts.packages if "main" in p.groups}
+    deps |= {f"{r.name}[{extra}]" for r in facts.requirements for extra in r.extras}
     # Console scripts exist in the image only when the project is built as a package.
     scripts = facts.scripts if facts.installable else {}
-    entry = find_entrypoint(project, settings.get("entrypoint"), scripts, deps, normalize(name))
+    entry, candidates = find_entrypoint(
+        project, settings.get("entrypoint"), scripts, deps, normalize(name), settings.get("port")
+    )
     notes = list(facts.notes)
     if facts.scripts and not facts.installable:
         notes.append(
@@ -89,7 +92,13 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
         facts.packages, lookup_notes = fill_files(facts.packages)
         notes += lookup_notes
     if entry is None:
-        notes.append("no entrypoint found: set [tool.dockergen] entrypoint or pass --entrypoint")
+        suggestions = " or ".join(f'entrypoint = "python {f}"' for f in main_blocks(project)[:3])
+        notes.append(
+            "no entrypoint found (no Procfile, manage.py, app object, console script, __main__.py or main.py): "
+            "the image runs `python`; set [tool.dockergen] "
+            + (suggestions + " (files with a __main__ block)" if suggestions else 'entrypoint = "..."')
+            + ", or pass --entrypoint"
+        )
     if facts.lock_consistent is False:
         notes.append(facts.lock_note)
     notes += [
@@ -121,6 +130,7 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
         local_paths=tuple(facts.local_paths),
         path_packages=tuple(facts.path_packages),
         entrypoint=entry,
+        entrypoint_candidates=tuple(candidates),
         settings=settings,
         external=external(project),
         version_variable=version_variable(project),
