@@ -51,6 +51,8 @@ IMAGE_REPO = "dockergen-corpus"
 SMOKE_SECONDS = 120
 SERVE_SECONDS = 60
 OUTCOMES = ("ok", "init error", "build error", "smoke error", "not fetched")
+EXCEPTION_LINE = re.compile(r"^(\w+\.)*\w*(Error|Exception|Exit): \S")
+TOOL_ERROR = re.compile(r"^(error|E|ERROR|fatal):\s|: not found$|No such file or directory")
 ERROR_LINE = re.compile(r"(error|Error|ERROR|failed|Traceback|No module named|not found|denied)")
 # Lines of a plain BuildKit log that say where the failure was, not what it was.
 NOISE = re.compile(
@@ -120,28 +122,58 @@ class Result:
 
 
 def first_failure(text: str) -> str:
-    """The line of a log that best says what went wrong: the last error-looking line that is not
-    BuildKit's own framing, else the last non-empty line."""
+    """The line of a log that best says what went wrong. In a BuildKit log, only the failed step's
+    lines (they share its `#N` prefix) are read. By preference: the last exception with a message
+    (`ConfigurationError: Could not run curl-config`), the first tool error (`error: ...`, apt's
+    `E: ...`, `...: not found`), the last error-looking line; else the last line."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    for line in reversed(lines):
-        body = re.sub(r"^#\d+ [\d.]+ ", "", line)
-        if ERROR_LINE.search(body) and not NOISE.match(line):
-            return body[:300]
-    return lines[-1][:300] if lines else "(no output)"
+    failed = [m.group(1) for line in lines if (m := re.match(r"^#(\d+) ERROR", line))]
+    if failed:
+        lines = [line for line in lines if line.startswith(f"#{failed[-1]} ") and not NOISE.match(line)] or lines
+    bodies = [re.sub(r"^#\d+ [\d.]+ ", "", line).strip() for line in lines]
+    bodies = [b for b in bodies if not b.startswith("#") and not NOISE.match(b)]
+    for pattern, last in ((EXCEPTION_LINE, True), (TOOL_ERROR, False), (ERROR_LINE, True)):
+        found = [b for b in bodies if pattern.search(b)]
+        if found:
+            return (found[-1] if last else found[0])[:300]
+    return bodies[-1][:300] if bodies else (lines[-1][:300] if lines else "(no output)")
 
 
 def extract(entry: Entry, scratch: Path) -> Path:
-    """The pinned commit's tree in a scratch directory; returns the directory `init` runs in."""
+    """The pinned commit's tree in a scratch directory; returns the directory `init` runs in.
+
+    Snapshots leave out files of 4 MiB and more, so `git archive` would stop at the first one: the
+    tree is written blob by blob instead, and a missing blob is left out as the snapshot left it."""
     if not entry.git_dir.is_dir():
         raise FileNotFoundError(entry.git_dir)
+    git = ["git", "--git-dir", str(entry.git_dir)]
+    listing = run([*git, "ls-tree", "-r", "-z", "--full-tree", entry.commit]).stdout
+    items = []
+    for record in filter(None, listing.split("\0")):
+        meta, path = record.split("\t", 1)
+        mode, kind, sha = meta.split()
+        if kind == "blob":
+            items.append((mode, sha, path))
     tree = scratch / entry.name
-    tree.mkdir(parents=True)
-    archive = subprocess.Popen(
-        ["git", "--git-dir", str(entry.git_dir), "archive", entry.commit], stdout=subprocess.PIPE
-    )
-    subprocess.run(["tar", "-x", "-C", str(tree)], stdin=archive.stdout, check=True)
-    if archive.wait() != 0:
-        raise BenchError(f"git archive {entry.commit} failed in {entry.git_dir}")
+    batch = subprocess.run(
+        [*git, "cat-file", "--batch"], input="".join(f"{sha}\n" for _, sha, _ in items).encode(), capture_output=True
+    ).stdout
+    offset = 0
+    for mode, _, path in items:
+        end = batch.index(b"\n", offset)
+        header = batch[offset:end].split()
+        offset = end + 1
+        if header[-1] == b"missing":
+            continue
+        size = int(header[2])
+        data, offset = batch[offset : offset + size], offset + size + 1
+        target = tree / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if mode == "120000":
+            target.symlink_to(data.decode())
+        else:
+            target.write_bytes(data)
+            target.chmod(0o755 if mode == "100755" else 0o644)
     return tree / entry.path
 
 
