@@ -48,6 +48,8 @@ from seed_table import BenchError, image_size, progress, push_bytes, run  # noqa
 MANIFESTS = HERE / "corpus"
 MIRROR = Path(os.environ.get("DOCKERGEN_CORPUS_MIRROR", "/work/.mirror"))
 IMAGE_REPO = "dockergen-corpus"
+# Minors with no stand-in base image here (Debian ships neither), and the nearest that have one.
+NO_STAND_IN = {"3.8": ("3.11",), "3.9": ("3.11",), "3.10": ("3.11",), "3.12": ("3.13", "3.11")}
 SMOKE_SECONDS = 120
 SERVE_SECONDS = 60
 OUTCOMES = ("ok", "init error", "build error", "smoke error", "not fetched")
@@ -119,6 +121,7 @@ class Result:
     theirs_size: int | None = None
     theirs_detail: str = ""
     rebuild: dict[str, tuple[float, int]] = field(default_factory=dict)  # variant -> (seconds, push bytes)
+    stand_in: str = ""  # "3.12 built as 3.13": the Python dockergen chose has no stand-in image here
 
 
 def first_failure(text: str) -> str:
@@ -289,6 +292,22 @@ def measure_rebuild(
         run(["docker", "rmi", before], check=False)
 
 
+def use_stand_in(project: Path, logs: Path) -> str:
+    """Python 3.8, 3.9, 3.10 and 3.12 have no stand-in image on this machine: regenerate for the nearest
+    minor that has one (as a user would with --python) and say so in the results."""
+    match = re.search(r"^ARG PYTHON_IMAGE=python:(3\.\d+)", (project / "Dockerfile").read_text(), re.MULTILINE)
+    if not match or match.group(1) not in NO_STAND_IN:
+        return ""
+    wanted = match.group(1)
+    command = shutil.which("dockergen", path=str(Path(sys.executable).parent)) or "dockergen"
+    for nearest in NO_STAND_IN[wanted]:
+        proc = subprocess.run([command, "generate", "--python", nearest], cwd=project, capture_output=True, text=True)
+        (logs / "stand-in.log").write_text(proc.stdout + proc.stderr)
+        if proc.returncode == 0:
+            return f"{wanted} built as {nearest}"
+    return ""
+
+
 def dockergen_init(project: Path) -> subprocess.CompletedProcess[str]:
     """The command under test, exactly as a new user runs it: no flags."""
     command = shutil.which("dockergen", path=str(Path(sys.executable).parent)) or "dockergen"
@@ -317,6 +336,7 @@ def check(entry: Entry, scratch: Path, logs: Path, args: argparse.Namespace) -> 
     if init.returncode != 0:
         result.outcome, result.detail = "init error", first_failure(init.stderr or init.stdout)
         return result
+    result.stand_in = use_stand_in(project, logs)
     try:
         result.build_seconds = build(project, entry.tag, logs / "build.log", args.timeout)
         result.size = image_size(entry.tag)
@@ -362,7 +382,7 @@ def table(results: Sequence[Result], header: str) -> str:
         f"**{ok} of {len(tried)} repositories ({100 * ok / max(len(tried), 1):.0f}%) build and pass their smoke "
         f"command on the first `dockergen init` with no flags.** ({counts})",
         "",
-        "| repository | kind | outcome | first line of the failure | build | image | maintainers' image "
+        "| repository | kind | outcome | notes; first line of the failure | build | image | maintainers' image "
         "| code change: dockergen / theirs |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -372,8 +392,9 @@ def table(results: Sequence[Result], header: str) -> str:
         theirs = fmt_mb(r.theirs_size) or (f"fails: {r.theirs_detail}" if r.theirs_detail else "")
         rebuild = " / ".join(f"{s:.1f} s, {b / 1e6:.2f} MB" for s, b in r.rebuild.values())
         where = f"[{e.repo}](https://github.com/{e.repo}/tree/{e.commit})" + ("" if e.path == "." else f" `{e.path}`")
+        detail = "; ".join(filter(None, [r.stand_in, r.detail]))
         lines.append(
-            f"| {where} | {', '.join(e.tags)} | {r.outcome} | {cell(r.detail)} | {build_time} | {fmt_mb(r.size)} "
+            f"| {where} | {', '.join(e.tags)} | {r.outcome} | {cell(detail)} | {build_time} | {fmt_mb(r.size)} "
             f"| {cell(theirs)} | {rebuild} |"
         )
     return "\n".join(lines) + "\n"

@@ -156,7 +156,8 @@ def _requirement_specs(facts: ProjectFacts) -> tuple[str, ...]:
     specs = []
     for req in facts.requirements:
         if req.group == "main":
-            specs.append(req.name + req.specifier + (f"; {req.marker}" if req.marker else ""))
+            extras = f"[{','.join(req.extras)}]" if req.extras else ""
+            specs.append(req.name + extras + req.specifier + (f"; {req.marker}" if req.marker else ""))
     return tuple(specs)
 
 

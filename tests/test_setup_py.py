@@ -61,3 +61,12 @@ def test_a_computed_value_is_named_in_the_notes(tmp_path):
     facts = dockergen.inspect(path)
     assert facts.requirements == ()
     assert any("setup.py computes install_requires" in note for note in facts.notes)
+
+
+def test_declared_extras_are_installed_with_their_package(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "1"\ndependencies = ["pwdlib[argon2,bcrypt]>=0.3", "gitpython"]\n'
+    )
+    facts, plan = dockergen.plan(tmp_path)
+    assert "pwdlib[argon2,bcrypt]>=0.3" in plan.requirements
+    assert "git" in plan.run_apt  # GitPython runs the git command
