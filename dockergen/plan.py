@@ -68,6 +68,7 @@ class BuildPlan:
     inputs: tuple[str, ...]  # files the dependency step bind-mounts
     lock_file: str | None
     installable: bool
+    app_directory: bool  # the runner copies the tree to /app: the command needs more than the package
     members: tuple[str, ...]  # workspace members and path packages, built as wheels in the project stage
     workspace: bool  # uv workspace members among them: the deps step leaves them all out at once
     path_packages: tuple[str, ...]  # locked from a directory of the tree: left out of uv's deps step
@@ -276,6 +277,20 @@ def declared_packages(facts: ProjectFacts, reasons: list[str]) -> tuple[LockedPa
     return declared
 
 
+def _app_directory(facts: ProjectFacts, entry: Entrypoint, reasons: list[str]) -> bool:
+    """A package's console script or module runs from its wheel alone; any other command (a
+    manage.py, an app module, a Procfile line, a script file) reads the project's tree."""
+    if not facts.installable:
+        return True
+    if entry.kind in ("script", "module", "none", "setting"):
+        return False
+    target = next((word for word in entry.command if ":" in word and not word.startswith(("0.0.0.0", "-"))), "")
+    if entry.kind in ("asgi", "wsgi") and "." in target.split(":")[0]:
+        return False  # an app object in a module of the package (pkg.main:app): the wheel has it
+    reasons.append(f"package and app directory: {entry.reason} reads the project's files, so /app has them too")
+    return True
+
+
 def make_plan(facts: ProjectFacts) -> BuildPlan:
     if facts.manager in LOCKS and not facts.lock_present:
         lock, command = LOCKS[facts.manager]
@@ -390,6 +405,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         inputs=_inputs(facts),
         lock_file=facts.lock_file,
         installable=facts.installable,
+        app_directory=_app_directory(facts, entry, reasons),
         members=members,
         workspace=bool(facts.workspace_members),
         path_packages=tuple(name for name, _ in facts.path_packages),

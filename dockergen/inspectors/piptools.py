@@ -36,9 +36,12 @@ def inspect(project: Project) -> ManagerFacts:
     facts.indexes = main.indexes
     facts.inputs = main.files
     facts.project_line, facts.local_paths = reqfile.split_local(main, MAIN)
-    if facts.project_line and setuptools.detect(project):
-        package = setuptools.inspect(project)  # '-e .' compiled in: the project is built as a wheel
+    if setuptools.detect(project):
+        # A package beside its compiled requirements ('-e .' compiled in, or not): the file pins
+        # the dependencies, and the project is built as a wheel without them.
+        package = setuptools.inspect(project)
         facts.installable, facts.build_backend, facts.scripts = True, package.build_backend, package.scripts
+        facts.python_constraints = package.python_constraints
     for txt in project.glob("*requirements*.txt"):
         if txt != MAIN and txt not in main.files:
             group = _group_of(txt)

@@ -23,9 +23,10 @@ NAME = "setuptools"
 
 
 def detect(project: Project) -> tuple[bool, str] | None:
-    for name in ("setup.py", "setup.cfg"):
-        if project.exists(name):
-            return False, f"{name} present"
+    if project.exists("setup.py"):
+        return False, "setup.py present"
+    if project.exists("setup.cfg") and _setup_cfg(project).has_section("metadata"):
+        return False, "setup.cfg with [metadata] present"  # not one that only configures flake8 or pytest
     if project.build_backend:
         return False, f"build backend {project.build_backend} in pyproject.toml"
     if project.pyproject_table("project"):
