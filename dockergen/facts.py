@@ -167,6 +167,7 @@ class ProjectFacts:
     project_line: str | None = None  # the main requirements file installs the project itself: '-e .', '.[x]'
     local_paths: tuple[tuple[str, str], ...] = ()  # (requirements file, other path installed from the tree)
     version_variable: str | None = None  # the version comes from git: the build backend reads this instead
+    build_requires: tuple[str, ...] = ()  # [build-system] requires, normalized names
     path_packages: tuple[tuple[str, str], ...] = ()  # (name, directory): runtime packages locked from the tree
     notes: tuple[str, ...] = ()
 

@@ -217,3 +217,15 @@ def native_needs(
         if build or run:
             needs.append(NativeNeed(package.name, package.version, built, build, run, reason))
     return needs
+
+
+def build_system_needs(requires: tuple[str, ...], debian: str) -> list[NativeNeed]:
+    """What building the project's own wheel needs: its [build-system] requirements' build lists
+    (a plugin that runs npm, say), since that wheel is always built from source."""
+    needs = []
+    for name in requires:
+        entry = table().get(name)
+        build = tuple(_entry_lists(entry, debian)["build"]) if entry else ()
+        if build:
+            needs.append(NativeNeed(name, None, True, build, (), "a [build-system] requirement of the project"))
+    return needs

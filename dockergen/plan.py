@@ -18,6 +18,7 @@ from .native import (
     ARCHES,
     DEFAULT_PLATFORMS,
     NativeNeed,
+    build_system_needs,
     covered_platforms,
     external_needs,
     native_needs,
@@ -314,6 +315,8 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     needs = [n for n in locked_needs if n.package not in gpu_plan["skip_packages"]]
     project_needs, unmapped = external_needs(facts.external, debian)
     needs += project_needs
+    if facts.installable:
+        needs += build_system_needs(facts.build_requires, debian)
     if unmapped:
         reasons.append(f"PEP 725 [external] not mapped to Debian packages (add them with apt): {', '.join(unmapped)}")
     judged = covered_platforms(runtime, DEFAULT_PLATFORMS)

@@ -172,15 +172,29 @@ def _vcs_versions() -> dict[str, Any]:
     return tomllib.loads(resources.files("dockergen").joinpath("data/vcs_versions.toml").read_text())
 
 
+def build_requires(project: Project) -> tuple[str, ...]:
+    """The normalized names of what building the project's wheel installs: [build-system] requires,
+    and the dependencies of Hatch build hooks (which hatchling installs for the build)."""
+    requires = list(
+        expect(
+            project.pyproject_table("build-system").get("requires", []), list, "pyproject.toml", "build-system.requires"
+        )
+    )
+    hooks = [project.pyproject_table("tool", "hatch", "build", "hooks")]
+    hooks += [project.pyproject_table("tool", "hatch", "build", "targets", "wheel", "hooks")]
+    for table in hooks:
+        for hook in table.values():
+            if isinstance(hook, dict) and isinstance(hook.get("dependencies"), list):
+                requires += hook["dependencies"]
+    names = (re.split(r"[\s<>=!~;\[(@]", item, maxsplit=1)[0] for item in requires if isinstance(item, str))
+    return tuple(normalize(name) for name in names if name)
+
+
 def version_variable(project: Project) -> str | None:
     """The variable the build backend reads the version from when git is not there
     (data/vcs_versions.toml), or None when the version does not come from git."""
     data = _vcs_versions()
-    requires = expect(
-        project.pyproject_table("build-system").get("requires", []), list, "pyproject.toml", "build-system.requires"
-    )
-    for item in requires:
-        name = normalize(re.split(r"[\s<>=!~;\[(@]", item, maxsplit=1)[0]) if isinstance(item, str) else ""
+    for name in build_requires(project):
         if name in data["requires"]:
             return data["requires"][name]["variable"]
     if project.pyproject_table("tool", "pdm", "version").get("source") == "scm":

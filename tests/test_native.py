@@ -243,3 +243,17 @@ def test_online_lookups_report_progress_on_stderr(make_project, tmp_path, monkey
     assert "dockergen: looking up 2 packages on PyPI (--online)\n" in result.stderr
     assert "dockergen: looked them up in " in result.stderr
     assert "looking up" not in CliRunner().invoke(main, ["inspect", str(path)]).stderr
+
+
+def test_a_build_hook_that_runs_npm_puts_node_in_the_builder(make_project):
+    import dockergen
+
+    path = make_project(
+        {
+            "pyproject.toml": '[project]\nname = "ext"\nversion = "1"\n'
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+            '[tool.hatch.build.hooks.jupyter-builder]\ndependencies = ["hatch-jupyter-builder>=0.8.1"]\n'
+        }
+    )
+    plan = dockergen.plan(path)[1]
+    assert {"nodejs", "npm"} <= set(plan.build_apt) and "npm" not in plan.run_apt
