@@ -32,8 +32,9 @@ class NativeNeed:
     version: str | None
     built: bool  # compiled from its sdist in the builder
     build: tuple[str, ...]
-    run: tuple[str, ...]
+    run: tuple[str, ...]  # installed in the runner as named (dlopen'd libraries, programs it runs)
     reason: str
+    linked: tuple[str, ...] = ()  # what its compiled modules should link against: ldd finds them at build time
 
     def describe(self) -> str:
         parts = []
@@ -41,6 +42,8 @@ class NativeNeed:
             parts.append("build: " + " ".join(self.build))
         if self.run:
             parts.append("run: " + " ".join(self.run))
+        if self.linked:
+            parts.append("run: what it links against, found by ldd at build time (" + " ".join(self.linked) + ")")
         return f"{self.package} {self.version or ''}: {self.reason} -> {'; '.join(parts) or 'nothing'}".replace(
             "  ", " "
         )
@@ -213,9 +216,10 @@ def native_needs(
             continue
         lists = _entry_lists(entry, debian)
         build = tuple(lists["build"]) if built else ()
-        run = tuple(dict.fromkeys(lists["run-always"] + (lists["run"] if built else [])))
+        run = tuple(lists["run-always"])
+        linked = tuple(lists["run"]) if built else ()
         if build or run:
-            needs.append(NativeNeed(package.name, package.version, built, build, run, reason))
+            needs.append(NativeNeed(package.name, package.version, built, build, run, reason, linked))
     return needs
 
 

@@ -86,6 +86,7 @@ class BuildPlan:
     extras: tuple[str, ...]
     build_apt: tuple[str, ...]
     run_apt: tuple[str, ...]
+    scan_libraries: bool  # something is compiled against Debian's libraries: ldd in the builder names the runner's
     user: str
     uid: int
     command: tuple[str, ...]
@@ -340,6 +341,12 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     else:
         builder_image = runner_image
         reasons.append("slim builder: every locked package has a wheel for the target")
+    scan_libraries = any(n.built and n.build for n in needs) or bool(extra.get("build"))
+    if scan_libraries:
+        reasons.append(
+            "runner libraries: what the compiled modules link against, found with ldd and dpkg -S in the builder "
+            "(named as the image's Debian release names them)"
+        )
     if facts.lock_consistent is False:
         reasons.append(f"WARNING {facts.lock_note}: the locked install step will fail until it is fixed")
     frozen = facts.manager == "uv" and facts.lock_consistent is True
@@ -425,6 +432,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         extras=tuple(settings.get("extras", ())),
         build_apt=build_apt,
         run_apt=run_apt,
+        scan_libraries=scan_libraries,
         user=settings.get("user", DEFAULT_USER),
         uid=settings.get("uid", DEFAULT_UID),
         command=entry.command,

@@ -62,6 +62,7 @@ def environment() -> jinja2.Environment:
     env.filters["exec_form"] = exec_form
     env.filters["printf_lines"] = printf_lines
     env.globals["split_script"] = (_templates_dir() / "split_layers.py").read_text()
+    env.globals["libraries_script"] = (_templates_dir() / "runtime_libs.py").read_text()
     return env
 
 

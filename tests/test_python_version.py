@@ -5,7 +5,6 @@ import pytest
 from dockergen.facts import InspectError, LockedPackage
 from dockergen.python_version import choose_python, parse_pin, released_minors
 
-
 TODAY = datetime.date(2026, 11, 29)  # 3.15.0 came out on 2026-10-01
 
 

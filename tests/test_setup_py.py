@@ -34,7 +34,8 @@ def test_install_requires_names_and_module_constants_are_installed_and_judged(tm
     ]
     assert facts.python.version == "3.13"
     assert facts.entrypoint is not None and facts.entrypoint.command == ("svc",)
-    assert "libpq-dev" in plan.build_apt and "libpq5" in plan.run_apt  # psycopg2 publishes no wheels
+    assert "libpq-dev" in plan.build_apt and plan.scan_libraries  # psycopg2 publishes no wheels
+    assert [n.linked for n in plan.native if n.package == "psycopg2"] == [("libpq5",)]
 
 
 def test_install_requires_read_from_the_requirements_file_setup_py_opens(tmp_path):
@@ -67,6 +68,6 @@ def test_declared_extras_are_installed_with_their_package(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\nversion = "1"\ndependencies = ["pwdlib[argon2,bcrypt]>=0.3", "gitpython"]\n'
     )
-    facts, plan = dockergen.plan(tmp_path)
+    plan = dockergen.plan(tmp_path)[1]
     assert "pwdlib[argon2,bcrypt]>=0.3" in plan.requirements
     assert "git" in plan.run_apt  # GitPython runs the git command
