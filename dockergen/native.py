@@ -35,6 +35,7 @@ class NativeNeed:
     run: tuple[str, ...]  # installed in the runner as named (dlopen'd libraries, programs it runs)
     reason: str
     linked: tuple[str, ...] = ()  # what its compiled modules should link against: ldd finds them at build time
+    maybe: bool = False  # the lock records no files: it may compile, and the full image's -dev packages are there
 
     def describe(self) -> str:
         parts = []
@@ -42,6 +43,8 @@ class NativeNeed:
             parts.append("build: " + " ".join(self.build))
         if self.run:
             parts.append("run: " + " ".join(self.run))
+        if self.maybe:
+            parts.append("builder: the full image, whose -dev packages it would need")
         if self.linked:
             parts.append("run: what it links against, found by ldd at build time (" + " ".join(self.linked) + ")")
         return f"{self.package} {self.version or ''}: {self.reason} -> {'; '.join(parts) or 'nothing'}".replace(
@@ -217,9 +220,12 @@ def native_needs(
         lists = _entry_lists(entry, debian)
         build = tuple(lists["build"]) if built else ()
         run = tuple(lists["run-always"])
-        linked = tuple(lists["run"]) if built else ()
-        if build or run:
-            needs.append(NativeNeed(package.name, package.version, built, build, run, reason, linked))
+        maybe = not built and not package.files and bool(lists["build"]) and package.source.kind == "registry"
+        linked = tuple(lists["run"]) if built or maybe else ()
+        if maybe:
+            reason = "the lock records no files, so whether a wheel fits is not known: it may compile (--online checks)"
+        if build or run or maybe:
+            needs.append(NativeNeed(package.name, package.version, built, build, run, reason, linked, maybe))
     return needs
 
 

@@ -332,16 +332,18 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     git = ["git"] if from_git else []
     build_apt = _apt([p for n in needs for p in n.build] + extra.get("build", []) + git, "the builder")
     run_apt = _apt([p for n in needs for p in n.run] + extra.get("run", []), "the runner")
-    if build_apt:
+    maybe = [n.package for n in needs if n.maybe]
+    if build_apt or maybe:
         builder_image = f"{image}:{python}-{debian}"
         compiled = ", ".join(n.package for n in needs if n.built)
         why = [f"compiling needs {compiled}"] if compiled else []
+        why += [f"{', '.join(maybe)} may compile (wheel coverage unknown)"] if maybe else []
         why += [f"git clones {', '.join(from_git)}"] if from_git else []
         reasons.append(f"full {image} image for the builder: {'; '.join(why) or 'extra build packages'}")
     else:
         builder_image = runner_image
         reasons.append("slim builder: every locked package has a wheel for the target")
-    scan_libraries = any(n.built and n.build for n in needs) or bool(extra.get("build"))
+    scan_libraries = any(n.built and n.build for n in needs) or bool(maybe) or bool(extra.get("build"))
     if scan_libraries:
         reasons.append(
             "runner libraries: what the compiled modules link against, found with ldd and dpkg -S in the builder "
