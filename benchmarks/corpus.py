@@ -49,7 +49,7 @@ MANIFESTS = HERE / "corpus"
 MIRROR = Path(os.environ.get("DOCKERGEN_CORPUS_MIRROR", "/work/.mirror"))
 IMAGE_REPO = "dockergen-corpus"
 # Minors with no stand-in base image here (Debian ships neither), and the nearest that have one.
-NO_STAND_IN = {"3.8": ("3.11",), "3.9": ("3.11",), "3.10": ("3.11",), "3.12": ("3.13", "3.11")}
+NO_STAND_IN = {"3.7": ("3.11",), "3.8": ("3.11",), "3.9": ("3.11",), "3.10": ("3.11",), "3.12": ("3.13", "3.11")}
 SMOKE_SECONDS = 120
 SERVE_SECONDS = 60
 OUTCOMES = ("ok", "init error", "build error", "smoke error", "not fetched")
@@ -293,7 +293,7 @@ def measure_rebuild(
 
 
 def use_stand_in(project: Path, logs: Path) -> str:
-    """Python 3.8, 3.9, 3.10 and 3.12 have no stand-in image on this machine: regenerate for the nearest
+    """Python 3.7 to 3.10 and 3.12 have no stand-in image on this machine: regenerate for the nearest
     minor that has one (as a user would with --python) and say so in the results."""
     match = re.search(r"^ARG PYTHON_IMAGE=python:(3\.\d+)", (project / "Dockerfile").read_text(), re.MULTILINE)
     if not match or match.group(1) not in NO_STAND_IN:
