@@ -242,8 +242,11 @@ def same_pythons(a: str, b: str) -> bool:
     return all(left.contains(v) == right.contains(v) for v in versions)
 
 
-def _consistency(project: Project, root: dict[str, Any], lock: dict[str, Any]) -> tuple[bool, str]:
+def _consistency(project: Project, root: dict[str, Any], lock: dict[str, Any]) -> tuple[bool | None, str]:
     """Compare the direct requirements in pyproject.toml with what the lock recorded for them."""
+    dynamic = project.pyproject_table("project").get("dynamic", [])
+    if isinstance(dynamic, list) and "dependencies" in dynamic:
+        return None, "dependencies are dynamic (the build backend computes them): not compared with uv.lock"
     recorded = _list(_table(root.get("metadata"), "the project's metadata").get("requires-dist"), "requires-dist")
     locked = {
         (normalize(r["name"]), _spec(str(r.get("specifier", ""))))

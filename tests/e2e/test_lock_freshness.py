@@ -65,3 +65,17 @@ def test_a_version_bump_without_relocking_still_builds(locked_project):
     tag = "dockergen-e2e/bumped:test"
     docker("build", "-t", tag, str(project))
     assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "bumped ok"
+
+
+def test_dynamic_dependencies_are_not_compared_and_install_frozen(make_project):
+    project = make_project(
+        {
+            "pyproject.toml": '[project]\nname = "dyn"\nversion = "1"\ndynamic = ["dependencies"]\n'
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+            "uv.lock": 'version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "dyn"\nversion = "1"\n'
+            'source = { editable = "." }\n',
+        }
+    )
+    facts, plan = dockergen.plan(project, entrypoint="python")
+    assert facts.lock_consistent is None and "dynamic" in facts.lock_note
+    assert plan.frozen
