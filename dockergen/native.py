@@ -35,7 +35,7 @@ class NativeNeed:
     run: tuple[str, ...]  # installed in the runner as named (dlopen'd libraries, programs it runs)
     reason: str
     linked: tuple[str, ...] = ()  # what its compiled modules should link against: ldd finds them at build time
-    maybe: bool = False  # the lock records no files: it may compile, and the full image's -dev packages are there
+    maybe: bool = False  # the lock records no files: it may compile, so its build packages are made ready
 
     def describe(self) -> str:
         parts = []
@@ -43,8 +43,6 @@ class NativeNeed:
             parts.append("build: " + " ".join(self.build))
         if self.run:
             parts.append("run: " + " ".join(self.run))
-        if self.maybe:
-            parts.append("builder: the full image, whose -dev packages it would need")
         if self.linked:
             parts.append("run: what it links against, found by ldd at build time (" + " ".join(self.linked) + ")")
         return f"{self.package} {self.version or ''}: {self.reason} -> {'; '.join(parts) or 'nothing'}".replace(
@@ -218,9 +216,9 @@ def native_needs(
                 )
             continue
         lists = _entry_lists(entry, debian)
-        build = tuple(lists["build"]) if built else ()
-        run = tuple(lists["run-always"])
         maybe = not built and not package.files and bool(lists["build"]) and package.source.kind == "registry"
+        build = tuple(lists["build"]) if built or maybe else ()
+        run = tuple(lists["run-always"])
         linked = tuple(lists["run"]) if built or maybe else ()
         if maybe:
             reason = "the lock records no files, so whether a wheel fits is not known: it may compile (--online checks)"

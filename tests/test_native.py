@@ -260,10 +260,10 @@ def test_a_build_hook_that_runs_npm_puts_node_in_the_builder(make_project):
     assert {"nodejs", "npm"} <= set(plan.build_apt) and "npm" not in plan.run_apt
 
 
-def test_a_native_package_with_no_recorded_files_may_compile_so_the_full_image_builds():
+def test_a_native_package_with_no_recorded_files_may_compile_so_its_build_packages_are_ready():
     pinned = LockedPackage("psycopg2-binary", "2.9.9")  # requirements.txt, Pipfile.lock: no file names
     (need,) = native_needs((pinned,), "3.14", "trixie")
-    assert need.maybe and not need.built and need.build == () and need.linked == ("libpq5",)
+    assert need.maybe and not need.built and need.build == ("gcc", "libpq-dev") and need.linked == ("libpq5",)
     wheel = "psycopg2_binary-2.9.9-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
     known = LockedPackage("psycopg2-binary", "2.9.9", files=(wheel,))
     (compiled,) = native_needs((known,), "3.14", "trixie", ("linux/amd64",))

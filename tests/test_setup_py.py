@@ -71,3 +71,9 @@ def test_declared_extras_are_installed_with_their_package(tmp_path):
     plan = dockergen.plan(tmp_path)[1]
     assert "pwdlib[argon2,bcrypt]>=0.3" in plan.requirements
     assert "git" in plan.run_apt  # GitPython runs the git command
+
+
+def test_script_files_are_commands_like_console_scripts(tmp_path):
+    (tmp_path / "setup.py").write_text("from setuptools import setup\nsetup(name='ck', scripts=['bin/ck'])\n")
+    facts = dockergen.inspect(tmp_path)
+    assert facts.scripts == {"ck": "bin/ck"} and facts.entrypoint.command == ("ck",)

@@ -73,6 +73,9 @@ def inspect(project: Project) -> ManagerFacts:
     console = entry_points.get("console_scripts", []) if isinstance(entry_points, dict) else []
     for name, target in _console_scripts("\n".join(console) if isinstance(console, list) else str(console)):
         facts.scripts.setdefault(script_name(name, "setup.py"), target)
+    for path in call.values.get("scripts", []) if isinstance(call.values.get("scripts"), list) else []:
+        if isinstance(path, str):  # scripts=["bin/tool"]: installed as the command `tool`
+            facts.scripts.setdefault(script_name(path.rsplit("/", 1)[-1], "setup.py"), path)
     facts.lock_note = "no lock file: dependency versions resolve at build time"
     facts.notes = [
         f"setup.py computes {key} when it runs: dockergen reads setup.py without running it, so "
