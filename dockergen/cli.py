@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -165,6 +166,30 @@ def describe(facts: ProjectFacts) -> str:
     return "\n".join(printable(line) for line in lines)
 
 
+def interactive() -> bool:
+    """Whether a person is at the terminal to answer a question (docker init asks too)."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def ask_entrypoint(path: str) -> str:
+    """No entrypoint was found: offer the files with a __main__ block, or any command typed in."""
+    from .entrypoint import main_blocks
+    from .project import Project
+
+    choices = [f"python {file}" for file in main_blocks(Project(Path(path)))]
+    click.echo("dockergen: no entrypoint found. What should the image run?", err=True)
+    for number, choice in enumerate(choices, 1):
+        click.echo(f"  {number}. {printable(choice)}", err=True)
+    answer = click.prompt("Number, a command, or empty for `python`", default="", show_default=False, err=True).strip()
+    command = choices[int(answer) - 1] if answer.isdigit() and 0 < int(answer) <= len(choices) else answer
+    if command:
+        click.echo(
+            f'dockergen: to keep it, add to pyproject.toml:\n[tool.dockergen]\nentrypoint = "{printable(command)}"',
+            err=True,
+        )
+    return command
+
+
 def _write(path: str, force: bool, stdout: bool, options: dict[str, Any]) -> dict[str, str] | None:
     if stdout:
         click.echo(api.generate(path, **options)["Dockerfile"], nl=False)
@@ -184,6 +209,11 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
     """Inspect PATH and write its Dockerfile and .dockerignore."""
     options = overrides(kwargs)
     facts, plan = api.plan(path, **options)
+    if facts.entrypoint is None and interactive():
+        command = ask_entrypoint(path)
+        if command:
+            options["entrypoint"] = command
+            facts, plan = api.plan(path, **options)
     click.echo(describe(facts), err=True)
     for line in plan.describe():
         click.echo(printable(line), err=True)

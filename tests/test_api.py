@@ -275,3 +275,21 @@ def test_a_sound_dockerignore_of_a_persons_gets_no_warning(sample_copy):
     result = cli("init", str(path))
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
+
+
+def test_init_asks_for_the_command_on_a_terminal_when_none_is_found(make_project, monkeypatch):
+    path = make_project({"requirements.txt": "", "tool.py": "if __name__ == '__main__':\n    print('hi')\n"})
+    monkeypatch.setattr("dockergen.cli.interactive", lambda: True)
+    result = CliRunner().invoke(main, ["init", str(path)], input="1\n")
+    assert result.exit_code == 0, result.output
+    assert "1. python tool.py" in result.output
+    assert 'entrypoint = "python tool.py"' in result.output
+    assert 'CMD ["python", "tool.py"]' in (path / "Dockerfile").read_text()
+
+
+def test_init_without_a_terminal_writes_a_python_image_and_says_why(make_project):
+    path = make_project({"requirements.txt": "", "tool.py": "if __name__ == '__main__':\n    print('hi')\n"})
+    result = cli("init", str(path))
+    assert result.exit_code == 0, result.output
+    assert 'entrypoint = "python tool.py" (files with a __main__ block)' in result.output
+    assert 'CMD ["python"]' in (path / "Dockerfile").read_text()
