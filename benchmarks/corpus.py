@@ -54,6 +54,9 @@ SMOKE_SECONDS = 120
 SERVE_SECONDS = 60
 OUTCOMES = ("ok", "init error", "build error", "smoke error", "not fetched")
 EXCEPTION_LINE = re.compile(r"^(\w+\.)*\w*(Error|Exception|Exit): \S")
+COMPILER_ERROR = re.compile(r"^\S+:\d+:(\d+:)? (fatal )?error: ")
+# pip's and uv's words for "a build failed", which say nothing of why.
+GENERIC = re.compile(r"subprocess-exited-with-error|failed-wheel-build-for-install|^error: Failed to build|See above")
 TOOL_ERROR = re.compile(r"^(error|E|ERROR|fatal):\s|: not found$|No such file or directory")
 ERROR_LINE = re.compile(r"(error|Error|ERROR|failed|Traceback|No module named|not found|denied)")
 # Lines of a plain BuildKit log that say where the failure was, not what it was.
@@ -127,15 +130,17 @@ class Result:
 def first_failure(text: str) -> str:
     """The line of a log that best says what went wrong. In a BuildKit log, only the failed step's
     lines (they share its `#N` prefix) are read. By preference: the last exception with a message
-    (`ConfigurationError: Could not run curl-config`), the first tool error (`error: ...`, apt's
-    `E: ...`, `...: not found`), the last error-looking line; else the last line."""
+    (`ConfigurationError: Could not run curl-config`), the first compiler error, the first tool
+    error (`error: ...`, apt's `E: ...`, `...: not found`), the last error-looking line; else the
+    last line. pip's and uv's generic "the build failed" lines are skipped."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     failed = [m.group(1) for line in lines if (m := re.match(r"^#(\d+) ERROR", line))]
     if failed:
         lines = [line for line in lines if line.startswith(f"#{failed[-1]} ") and not NOISE.match(line)] or lines
     bodies = [re.sub(r"^#\d+ [\d.]+ ", "", line).strip() for line in lines]
     bodies = [b for b in bodies if not b.startswith("#") and not NOISE.match(b)]
-    for pattern, last in ((EXCEPTION_LINE, True), (TOOL_ERROR, False), (ERROR_LINE, True)):
+    bodies = [b for b in bodies if not GENERIC.search(b)]
+    for pattern, last in ((EXCEPTION_LINE, True), (COMPILER_ERROR, False), (TOOL_ERROR, False), (ERROR_LINE, True)):
         found = [b for b in bodies if pattern.search(b)]
         if found:
             return (found[-1] if last else found[0])[:300]

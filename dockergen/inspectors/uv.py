@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -49,6 +50,9 @@ def inspect(project: Project) -> ManagerFacts:
     facts.inputs = ["pyproject.toml", LOCK] + [f"{m}/pyproject.toml" for m in facts.workspace_members]
     if facts.lock_present:
         _read_lock(project, facts)
+        # Only the members the project runs with are built: not examples, tools or test packages.
+        runtime = {posixpath.normpath(p.source.url) for p in facts.packages if "main" in p.groups and p.source.url}
+        facts.workspace_members = [m for m in facts.workspace_members if m in runtime]
         facts.path_packages = facts.locked_directories(("directory", "workspace"))
         # uv reads their metadata to check the lock: from pyproject.toml, or by building a setup.py one
         facts.inputs += [

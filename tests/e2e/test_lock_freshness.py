@@ -79,3 +79,26 @@ def test_dynamic_dependencies_are_not_compared_and_install_frozen(make_project):
     facts, plan = dockergen.plan(project, entrypoint="python")
     assert facts.lock_consistent is None and "dynamic" in facts.lock_note
     assert plan.frozen
+
+
+def test_only_the_workspace_members_the_project_runs_with_are_built(lock_tool, make_project):
+    uv = lock_tool("uv")
+    member = (
+        '[project]\nname = "{0}"\nversion = "1"\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+    )
+    project = make_project(
+        {
+            "pyproject.toml": '[project]\nname = "root"\nversion = "1"\nrequires-python = ">=3.11"\n'
+            'dependencies = ["lib"]\n[tool.uv.sources]\nlib = { workspace = true }\n'
+            '[tool.uv.workspace]\nmembers = ["packages/*", "examples/*"]\n',
+            "packages/lib/pyproject.toml": member.format("lib"),
+            "packages/lib/src/lib/__init__.py": "",
+            "examples/demo/pyproject.toml": member.format("demo"),
+            "examples/demo/src/demo/__init__.py": "",
+        }
+    )
+    subprocess.run([str(uv), "lock", "--python", "3.11"], cwd=project, check=True, capture_output=True)
+    facts = dockergen.inspect(project, entrypoint="python")
+    assert facts.workspace_members == ("packages/lib",)
+    assert "examples/demo/pyproject.toml" in facts.inputs  # uv still reads every member to find the workspace
