@@ -58,7 +58,7 @@ def candidates(
     project: Project, scripts: dict[str, str], deps: set[str], name: str, port: int | None = None
 ) -> list[Entrypoint]:
     found: list[Entrypoint] = []
-    for finder in (_procfile, _django, _app_object, _streamlit, _factory):
+    for finder in (_procfile, _django, _app_object, _streamlit, _factory, _root_app_object):
         found += finder(project, deps, port)
     found += _script(scripts, name) + _main_module(project) + _main_file(project)
     unique: dict[tuple[str, ...], Entrypoint] = {}
@@ -134,11 +134,14 @@ def _django(project: Project, deps: set[str], port: int | None) -> list[Entrypoi
     return [Entrypoint(command, "django", reason, port)]
 
 
-def _candidate_app_files(project: Project) -> list[str]:
+def _candidate_app_files(project: Project, other_modules: bool = False) -> list[str]:
+    """Modules named for serving an app (main.py, wsgi.py, */app.py...); or, with other_modules,
+    the other modules at the root (microblog.py), which a package's app factory outranks."""
     files = list(APP_FILES)
     for pattern in ("*/main.py", "*/app.py", "*/asgi.py", "*/wsgi.py", "src/*/main.py", "src/*/app.py"):
         files += [f for f in project.glob(pattern) if not f.startswith(SKIPPED_DIRS)]
-    files += [f for f in project.glob("*.py") if f not in files]  # any module at the root: microblog.py
+    if other_modules:
+        files = [f for f in project.glob("*.py") if f not in files]
     return [f for f in dict.fromkeys(files) if _importable(f) and project.exists(f)]
 
 
@@ -174,11 +177,15 @@ def _server(framework: str, target: str, deps: set[str], number: int) -> tuple[s
     return None
 
 
-def _app_object(project: Project, deps: set[str], port: int | None) -> list[Entrypoint]:
-    """App objects: made by a framework's constructor (app = FastAPI()), or by a factory in a
-    module named for its job (application = create_app() in wsgi.py / asgi.py)."""
+def _root_app_object(project: Project, deps: set[str], port: int | None) -> list[Entrypoint]:
+    return _app_object(project, deps, port, other_modules=True)
+
+
+def _app_object(project: Project, deps: set[str], port: int | None, other_modules: bool = False) -> list[Entrypoint]:
+    """App objects: made by a framework's constructor (app = FastAPI()), or by a factory
+    (application = create_app()), at the top level of a module."""
     found = []
-    for path in _candidate_app_files(project):
+    for path in _candidate_app_files(project, other_modules):
         text = project.text(path)
         if match := APP_PATTERN.search(text):
             framework = match.group(2)

@@ -19,7 +19,7 @@ GROUP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PYTHON = re.compile(r"^3\.\d{1,2}$")
 CUDA = re.compile(r"^\d{2}\.\d{1,2}$")
 # One word of a command: printable, no quotes, backslashes, dollar signs or control characters.
-COMMAND_WORD = re.compile(r"^[A-Za-z0-9_./:=@%+,\[\]{}-]{1,256}$")
+COMMAND_WORD = re.compile(r"^[A-Za-z0-9_./:=@%+,\[\]{}()-]{1,256}$")  # () for gunicorn's 'pkg:create_app()'
 
 DEBIAN_RELEASES = ("bookworm", "trixie")
 MANAGERS = ("uv", "poetry", "pdm", "pipenv", "pylock", "pip-tools", "hatch", "requirements", "setuptools")
@@ -37,7 +37,7 @@ def _words(key: str, value: Any) -> list[str]:
     words = value.split() if isinstance(value, str) else value
     if not isinstance(words, list) or not words:
         raise InspectError("pyproject.toml", f"[tool.dockergen] {key} must be a string or a list of strings")
-    return [_string(key, w, COMMAND_WORD, "command word (letters, digits and ._/:=@%+,-[]{} only)") for w in words]
+    return [_string(key, w, COMMAND_WORD, "command word (letters, digits and ._/:=@%+,-[]{}() only)") for w in words]
 
 
 def _int(key: str, value: Any, low: int, high: int) -> int:

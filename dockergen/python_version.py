@@ -74,25 +74,39 @@ def choose_python(
     hints: list[tuple[str, str]] | None = None,
     today: datetime.date | None = None,
 ) -> PythonChoice:
-    """The first pin wins (pins come in priority order). Otherwise, of the released minors every
+    """The first pin a constraint allows wins (pins come in priority order; one it forbids is an
+    error when it is the dockergen setting, else a warning). Otherwise, of the released minors every
     constraint allows: the newest on which every locked package that ships version-specific
-    wheels has one; with no such evidence, the newest the project itself names (classifiers, CI,
-    its own Dockerfile: hints, newest first); else the newest out for MATURE_DAYS, since wheels
-    for a new CPython take months to appear and a build that compiles them fails or crawls.
+    wheels has one; with no such evidence, what the project itself names (hints: a compiled
+    requirements header, classifiers, CI, tox); else the newest out for MATURE, since wheels for
+    a new CPython take months to appear and a build that compiles them fails or crawls.
 
-    Every constraint must allow the choice: a pin that a constraint forbids is an error, since
-    building for it would fail at install time.
+    Every constraint must allow the choice, since building for another would fail at install time.
     """
     satisfied = [f"{origin} {spec!r}" for origin, spec in constraints]
-    allowed_by = f"allowed by {' and '.join(satisfied)}" if satisfied else "no Python constraint found"
-    if pins:
-        origin, version = pins[0]
-        for c_origin, spec in constraints:
-            if not minor_allowed(version, spec, c_origin):
-                raise _error(origin, f"asks for Python {version}, but {c_origin} is {spec!r}")
-        reasons = [f"{origin} pins {version}"] + [f"allowed by {s}" for s in satisfied]
-        reasons += [f"{o} ({v}) ignored: {origin} comes first" for o, v in pins[1:] if v != version]
+    ignored = []
+    for origin, version in pins:
+        conflict = next((f"{o} is {s!r}" for o, s in constraints if not minor_allowed(version, s, o)), None)
+        if conflict and origin.startswith("[tool.dockergen]"):
+            raise _error(origin, f"asks for Python {version}, but {conflict}")
+        if conflict:  # a stale .python-version or runtime.txt: the project's own constraint wins
+            ignored.append(f"WARNING {origin} pins {version}, ignored: {conflict}")
+            continue
+        reasons = [f"{origin} pins {version}"] + [f"allowed by {s}" for s in satisfied] + ignored
+        reasons += [f"{o} ({v}) ignored: {origin} comes first" for o, v in pins if v != version and o != origin]
         return PythonChoice(version, tuple(reasons))
+    choice = _choose_unpinned(constraints, satisfied, packages, hints, today)
+    return PythonChoice(choice.version, choice.reasons + tuple(ignored))
+
+
+def _choose_unpinned(
+    constraints: list[tuple[str, str]],
+    satisfied: list[str],
+    packages: tuple[LockedPackage, ...],
+    hints: list[tuple[str, str]] | None,
+    today: datetime.date | None,
+) -> PythonChoice:
+    allowed_by = f"allowed by {' and '.join(satisfied)}" if satisfied else "no Python constraint found"
     candidates = [minor for minor in released_minors() if all(minor_allowed(minor, s, o) for o, s in constraints)]
     if not candidates:
         where = constraints[0][0] if constraints else "project"

@@ -56,11 +56,17 @@ def test_first_pin_wins_and_the_others_are_reported():
     assert any("Pipfile (3.13) ignored" in r for r in choice.reasons)
 
 
-def test_pin_outside_the_constraint_is_an_error_naming_the_pin():
+def test_a_dockergen_pin_outside_the_constraint_is_an_error_naming_it():
     with pytest.raises(
-        InspectError, match=r"^\.python-version: asks for Python 3\.10, but requires-python is '>=3\.11'"
+        InspectError, match=r"^pyproject\.toml: .*asks for Python 3\.10, but requires-python is '>=3\.11'"
     ):
-        choose_python([("requires-python", ">=3.11")], [(".python-version", "3.10")])
+        choose_python([("requires-python", ">=3.11")], [("[tool.dockergen] python / --python", "3.10")])
+
+
+def test_a_stale_python_version_file_is_ignored_with_a_warning():
+    choice = choose_python([("requires-python", ">=3.9,<3.14")], [(".python-version", "3.8")], today=TODAY)
+    assert choice.version == "3.13"
+    assert "WARNING .python-version pins 3.8, ignored: requires-python is '>=3.9,<3.14'" in choice.reasons
 
 
 def test_no_release_satisfies():
