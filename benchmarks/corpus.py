@@ -15,7 +15,9 @@ Per repository: `dockergen init`, `docker build`, the smoke command with `--netw
 image's own user. With `--theirs`, where the maintainers ship a Dockerfile it is built too, and both
 images are rebuilt after the same one-line code change (time and bytes a push would send). The
 results table (markdown) goes to `benchmarks/corpus-results-DATE.md`, or `--out`; progress goes to
-stderr, one line a step.
+stderr, one line a step. `--decisions` needs no Docker: it compares what dockergen decides for
+each repository (manager, Python, command) with the manifest's [expect] table, recorded when the
+repository passed, and exits 1 on any difference.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import dockergen
+from dockergen.facts import InspectError
 
 try:
     import tomllib
@@ -80,6 +85,7 @@ class Entry:
     own_dockerfile: str | None  # from the repository root
     own_context: str | None  # the context their docs build it with, from the root (default: its directory)
     python: str | None
+    expect: dict[str, str]  # what dockergen decided when the repository last passed: manager, python, command
 
     @classmethod
     def load(cls, file: Path) -> Entry:
@@ -100,6 +106,7 @@ class Entry:
             env={k: str(v) for k, v in data.get("env", {}).items()},
             own_dockerfile=data.get("own-dockerfile"),
             own_context=data.get("own-context"),
+            expect={k: str(v) for k, v in data.get("expect", {}).items()},
             python=data.get("python"),
         )
 
@@ -352,6 +359,8 @@ def check(entry: Entry, scratch: Path, logs: Path, args: argparse.Namespace) -> 
         smoke(entry, entry.tag)
     except BenchError as error:
         result.outcome, result.detail = "smoke error", str(error)
+    if args.record and result.outcome == "ok":
+        record(entry, project)
     if theirs is not None and their_context is not None:
         try:
             build(their_context, f"{IMAGE_REPO}/{entry.name}:theirs", logs / "theirs.log", args.timeout, theirs)
@@ -405,6 +414,31 @@ def table(results: Sequence[Result], header: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def decisions(entry: Entry, scratch: Path) -> list[str]:
+    """What dockergen decides now that differs from the manifest's [expect]: no Docker, a second."""
+    project = extract(entry, scratch)
+    for name in ("Dockerfile", "dockerfile"):
+        if (project / name).is_file():
+            (project / name).unlink()
+    try:
+        facts, plan = dockergen.plan(project)
+    except InspectError as error:
+        return [f"error: {error}"]
+    found = {"manager": facts.manager, "python": facts.python.version, "command": " ".join(plan.command)}
+    return [f"{key}: expected {want!r}, got {found[key]!r}" for key, want in entry.expect.items() if found[key] != want]
+
+
+def record(entry: Entry, project: Path) -> None:
+    """Write what dockergen decided for a repository that passed as its manifest's [expect] table
+    (replacing an older one), for --decisions to compare later runs with."""
+    facts, plan = dockergen.plan(project)
+    file = MANIFESTS / f"{entry.name}.toml"
+    text = file.read_text().split("\n[expect]\n", 1)[0].rstrip("\n")
+    values = {"manager": facts.manager, "python": facts.python.version, "command": " ".join(plan.command)}
+    body = "".join(f"{key} = {json.dumps(value)}\n" for key, value in values.items())
+    file.write_text(f"{text}\n\n[expect]\n{body}")
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="manifest names (default: all of benchmarks/corpus/)")
@@ -412,6 +446,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help="results file (default: benchmarks/corpus-results-DATE.md)")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds a build may take (default 1200)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON lines")
+    parser.add_argument(
+        "--decisions", action="store_true", help="no Docker: compare dockergen's decisions with each [expect]"
+    )
+    parser.add_argument(
+        "--record", action="store_true", help="write the decisions of each passing repository as its [expect]"
+    )
     return parser.parse_args(argv)
 
 
@@ -428,6 +468,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BenchError, KeyError, tomllib.TOMLDecodeError) as error:
         print(f"corpus: {error}", file=sys.stderr)
         return 2
+    if args.decisions:
+        changed = 0
+        for entry in entries:
+            with tempfile.TemporaryDirectory(prefix="dockergen-corpus-") as scratch:
+                try:
+                    differences = decisions(entry, Path(scratch))
+                except FileNotFoundError:
+                    differences = [f"not fetched: no snapshot at {entry.git_dir}"]
+            changed += bool(differences)
+            for line in differences or ["as expected"]:
+                print(f"{entry.name}: {line}")
+        return 1 if changed else 0
     results: list[Result] = []
     log_root = Path(tempfile.mkdtemp(prefix="dockergen-corpus-logs-"))
     progress(f"{len(entries)} repositories; logs under {log_root}")
