@@ -155,7 +155,7 @@ def test_generated_dockerfile_installs_exactly_the_native_packages():
     assert "apt-get install -y --no-install-recommends gcc libpq-dev" in dockerfile
     # The runner installs what the compiled modules link against, listed in the builder (e2e: libpq5).
     assert "FROM base AS libraries\n" in dockerfile
-    assert "python3.11 /tmp/runtime_libs.py /opt/venv /opt/project --  > /runtime-packages" in dockerfile
+    assert "python3.11 /tmp/runtime_libs.py /opt/venv > /runtime-packages" in dockerfile
     assert "xargs -a /tmp/runtime-packages apt-get install -y --no-install-recommends" in dockerfile
     slim = generate(SAMPLES / "uv-fastapi")["Dockerfile"]
     assert "apt-get" not in slim
