@@ -28,6 +28,7 @@ from .plan import BuildPlan, make_plan
 from .render import render
 
 OUTPUTS = {"Dockerfile": "Dockerfile.j2", ".dockerignore": "dockerignore.j2"}
+AMENDED_IGNORE = "Dockerfile.dockerignore"  # a person's .dockerignore with what the Dockerfile needs
 EXTRA_INPUTS = (".python-version", "runtime.txt", "Procfile")
 HEADER = re.compile(r"^# dockergen: inputs=([0-9a-f]{16}) output=([0-9a-f]{16})\n", re.MULTILINE)
 # BuildKit reads parser directives only before any other line, so they stay above the header.
@@ -113,21 +114,40 @@ def generate(path: str | os.PathLike[str], pin_digests: bool = False, **options:
 
 
 def _generate(
-    path: str | os.PathLike[str], pin_digests: bool, options: dict[str, Any]
-) -> tuple[dict[str, str], list[str]]:
-    """The files, and what the Dockerfile reads from the context (a kept .dockerignore must let it in)."""
+    path: str | os.PathLike[str], pin_digests: bool, options: dict[str, Any], force: bool = False
+) -> tuple[dict[str, str], list[str] | None]:
+    """The files to write, and, when a person's .dockerignore is kept, what is wrong with it (None
+    otherwise). Then the .dockerignore is not among the files, and if it leaves out what the
+    Dockerfile reads or lets in what it must not, Dockerfile.dockerignore (which BuildKit reads in
+    its place) is: theirs, amended."""
     facts, build_plan = plan(path, **options)
     build_plan = pin(build_plan, Path(path) / "Dockerfile", fresh=pin_digests)
     files = {name: with_header(render(build_plan, template), facts) for name, template in OUTPUTS.items()}
-    return files, [*build_plan.inputs, *facts.inputs]
+    theirs = None if force else _persons_dockerignore(Path(path) / ".dockerignore", files[".dockerignore"])
+    if theirs is None:
+        return files, None
+    del files[".dockerignore"]
+    needed = [*build_plan.inputs, *facts.inputs]
+    problems = dockerignore.problems(theirs, needed)
+    if problems:
+        files[AMENDED_IGNORE] = with_header(dockerignore.amended(theirs, needed), facts)
+    return files, problems
 
 
 def _persons_dockerignore(target: Path, text: str) -> str | None:
     """The content of a .dockerignore a person wrote (kept unless --force), or None."""
-    if target.name != ".dockerignore" or not target.is_file():
+    if not target.is_file():
         return None
     old = target.read_text(encoding="utf-8", errors="replace")
     return None if old == text or is_unedited_output(old) else old
+
+
+def _unneeded_amendment(root: Path, files: dict[str, str]) -> bool:
+    """Whether a Dockerfile.dockerignore of dockergen's is there though nothing needs it now."""
+    target = root / AMENDED_IGNORE
+    if AMENDED_IGNORE in files or not target.is_file():
+        return False
+    return is_unedited_output(target.read_text(encoding="utf-8", errors="replace"))
 
 
 def _diff(name: str, old: str, new: str) -> str:
@@ -137,14 +157,11 @@ def _diff(name: str, old: str, new: str) -> str:
 def status(path: str | os.PathLike[str], **options: Any) -> list[FileStatus]:
     """Compare the files on disk with what would be generated now; writes nothing."""
     out = []
-    files, needed = _generate(path, bool(options.pop("pin_digests", False)), options)
+    files, kept = _generate(path, bool(options.pop("pin_digests", False)), options)
+    if kept is not None:
+        out.append(FileStatus(".dockerignore", "kept", "".join(f"{line}\n" for line in kept)))
     for name, text in files.items():
         target = Path(path) / name
-        if (persons := _persons_dockerignore(target, text)) is not None:
-            out.append(
-                FileStatus(name, "kept", "".join(f"{line}\n" for line in dockerignore.problems(persons, needed)))
-            )
-            continue
         if not target.is_file():
             out.append(FileStatus(name, "missing", _diff(name, "", text)))
             continue
@@ -154,6 +171,9 @@ def status(path: str | os.PathLike[str], **options: Any) -> list[FileStatus]:
         else:
             state = "stale" if is_unedited_output(old) else "edited"
             out.append(FileStatus(name, state, _diff(name, old, text)))
+    if _unneeded_amendment(Path(path), files):
+        old = (Path(path) / AMENDED_IGNORE).read_text(encoding="utf-8", errors="replace")
+        out.append(FileStatus(AMENDED_IGNORE, "stale", _diff(AMENDED_IGNORE, old, "")))
     return out
 
 
@@ -190,14 +210,14 @@ def write(path: str | os.PathLike[str], force: bool = False, **options: Any) -> 
     break or leak is said in the action, since the Dockerfile does not need dockergen's.
     """
     root = Path(path)
-    files, needed = _generate(root, bool(options.pop("pin_digests", False)), options)
+    files, kept = _generate(root, bool(options.pop("pin_digests", False)), options, force)
     refused, actions = [], {}
+    if kept is not None:
+        warnings = "".join(f"\n  warning: {line}" for line in kept)
+        fixed = f"\n  {AMENDED_IGNORE} applies it with these fixed, for this Dockerfile" if kept else ""
+        actions[".dockerignore"] = f"kept (not written by dockergen; --force replaces it){warnings}{fixed}"
     for name, text in files.items():
         target = root / name
-        if not force and (persons := _persons_dockerignore(target, text)) is not None:
-            warnings = "".join(f"\n  warning: {line}" for line in dockerignore.problems(persons, needed))
-            actions[name] = f"kept (not written by dockergen; --force replaces it){warnings}"
-            continue
         if not target.exists():
             actions[name] = "created"
         elif not target.is_file():
@@ -225,9 +245,12 @@ def write(path: str | os.PathLike[str], force: bool = False, **options: Any) -> 
             backup = _backup_name(target)
             shutil.copy2(target, backup)
             actions[name] = f"replaced (old file kept as {backup.name})"
-        if action != "unchanged" and not action.startswith("kept"):
+        if name in files and action != "unchanged":
             try:
                 _atomic_write(target, files[name])
             except OSError as exc:
                 raise InspectError(name, f"cannot write: {exc.strerror or exc}") from None
+    if _unneeded_amendment(root, files):
+        (root / AMENDED_IGNORE).unlink()
+        actions[AMENDED_IGNORE] = "removed: the .dockerignore needs no amendment now"
     return actions

@@ -1,6 +1,7 @@
 """A person's .dockerignore, read as Docker reads it, so `init` can keep it and say in one line
 each what it would break (a file the Dockerfile reads is left out of the context) or leak (the
-repository's history, a virtualenv or local secrets are sent to the builder).
+repository's history, a virtualenv or local secrets are sent to the builder), and write the
+Dockerfile.dockerignore that fixes both without touching it.
 
 Docker's rules: one pattern a line, `#` comments, a leading `!` re-includes, the last matching
 pattern wins, `*` and `?` stay within one path segment, `**` spans any number of them, and a
@@ -101,3 +102,17 @@ def problems(text: str, needed: Iterable[str]) -> list[str]:
         if not excluded(rules, path)
     ]
     return lines
+
+
+def amended(text: str, needed: Iterable[str]) -> str:
+    """The person's .dockerignore, verbatim, then what the Dockerfile needs of it: each needed file
+    it leaves out re-included, and each of .git, .venv and .env it lets in left out. BuildKit reads
+    it as Dockerfile.dockerignore, in place of .dockerignore, for the Dockerfile beside it."""
+    rules = parse(text)
+    include = [f"!{path}" for path in dict.fromkeys(needed) if excluded(rules, path)]
+    exclude = [path.split("/")[0] for path in MUST_EXCLUDE if not excluded(rules, path)]
+    return (
+        text.rstrip("\n")
+        + "\n\n# dockergen: your .dockerignore above, with what the Dockerfile needs of it.\n"
+        + "".join(f"{line}\n" for line in include + exclude)
+    )

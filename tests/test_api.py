@@ -259,6 +259,10 @@ def test_init_keeps_a_persons_dockerignore_and_says_what_it_breaks_or_leaks(samp
     for leak in ("(.git)", "(.venv)", "(.env)"):
         assert leak in result.output
     assert (path / ".dockerignore").read_text() == mine
+    # BuildKit reads Dockerfile.dockerignore in place of .dockerignore: theirs, amended.
+    assert "Dockerfile.dockerignore applies it with these fixed" in result.output
+    amended = (path / "Dockerfile.dockerignore").read_text()
+    assert amended.split("\n\n", 1)[1].startswith(mine) and amended.endswith("\n!uv.lock\n.git\n.venv\n.env\n")
     check = cli("check", str(path))
     assert check.exit_code == 0, check.output
     assert ".dockerignore is yours" in check.output and "excludes uv.lock" in check.output
@@ -267,6 +271,7 @@ def test_init_keeps_a_persons_dockerignore_and_says_what_it_breaks_or_leaks(samp
     assert forced.exit_code == 0, forced.output
     assert (path / ".dockerignore.bak").read_text() == mine
     assert is_unedited_output((path / ".dockerignore").read_text())
+    assert "Dockerfile.dockerignore: removed" in forced.output and not (path / "Dockerfile.dockerignore").exists()
 
 
 def test_a_sound_dockerignore_of_a_persons_gets_no_warning(sample_copy):
@@ -274,7 +279,7 @@ def test_a_sound_dockerignore_of_a_persons_gets_no_warning(sample_copy):
     (path / ".dockerignore").write_text("**\n!pyproject.toml\n!uv.lock\n!src\n.git\n.venv\n.env\n")
     result = cli("init", str(path))
     assert result.exit_code == 0, result.output
-    assert "warning" not in result.output
+    assert "warning" not in result.output and not (path / "Dockerfile.dockerignore").exists()
 
 
 def test_init_asks_for_the_command_on_a_terminal_when_none_is_found(make_project, monkeypatch):

@@ -366,3 +366,20 @@ def test_the_user_writes_to_its_home_and_working_directory_but_not_to_the_code(m
     assert out == "10001 /home/app/.config/statefulapp /app code read-only", out
     quiet = docker("run", "--rm", "--read-only", "--network=none", tag, "python", "-c", "print('ro')").stdout
     assert quiet.strip() == "ro"
+
+
+def test_a_persons_whitelist_dockerignore_is_kept_and_the_image_still_builds(make_project):
+    """'*' then '!main.py' leaves out the lock: Dockerfile.dockerignore, theirs amended, lets it in."""
+    project = make_project(
+        {
+            "requirements.txt": "six==1.17.0\n",
+            "main.py": "import six\nprint('whitelisted', six.__version__)\n",
+            ".dockerignore": "*\n!main.py\n",
+        }
+    )
+    write(project, python="3.13")
+    assert (project / ".dockerignore").read_text() == "*\n!main.py\n"
+    assert "!requirements.txt\n" in (project / "Dockerfile.dockerignore").read_text()
+    tag = "dockergen-e2e/whitelist:test"
+    build(project, tag)
+    assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "whitelisted 1.17.0"
