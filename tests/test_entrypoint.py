@@ -115,3 +115,16 @@ def test_compiled_requirements_beside_a_package_build_it_and_run_its_script(make
 def test_a_setup_cfg_that_only_configures_tools_is_not_a_package(make_project):
     path = make_project({"requirements.txt": "requests\n", "setup.cfg": "[flake8]\nmax-line-length = 100\n"})
     assert not dockergen.inspect(path).installable
+
+
+def test_a_pipenv_lock_beside_a_package_builds_it_and_runs_its_script(make_project):
+    path = make_project(
+        {
+            "Pipfile": '[packages]\nrequests = "*"\n',
+            "Pipfile.lock": '{"_meta": {"hash": {"sha256": "x"}, "pipfile-spec": 6, "requires": {}, "sources": []},'
+            ' "default": {"requests": {"version": "==2.32.3"}}, "develop": {}}',
+            "setup.py": "from setuptools import setup\nsetup(name='ck', scripts=['bin/ck'])\n",
+        }
+    )
+    facts = dockergen.inspect(path)
+    assert facts.manager == "pipenv" and facts.installable and facts.entrypoint.command == ("ck",)

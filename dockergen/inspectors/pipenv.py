@@ -9,6 +9,7 @@ from typing import Any
 from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Requirement, Source
 from ..project import Project, expect, normalize
 from ..python_version import parse_pin
+from . import setuptools
 
 NAME = "pipenv"
 MANIFEST = "Pipfile"
@@ -48,6 +49,13 @@ def inspect(project: Project) -> ManagerFacts:
         facts.inputs += [d for _, d in facts.path_packages]  # pipenv installs them in the deps step
     else:
         facts.lock_note = "no Pipfile.lock: run `pipenv lock` so builds are reproducible"
+    itself = any(p.source.kind == "path" and p.source.url in (".", "./") for p in facts.packages)
+    if setuptools.detect(project) and not itself:
+        # A package beside the lock that the Pipfile does not install: the lock pins its
+        # dependencies, and the project is built as a wheel without them (checkov).
+        package = setuptools.inspect(project)
+        facts.installable, facts.build_backend, facts.scripts = True, package.build_backend, package.scripts
+        facts.name = package.name or facts.name
     return facts
 
 
