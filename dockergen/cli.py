@@ -40,6 +40,9 @@ def handle_errors(func: F) -> F:
         except InspectError as exc:
             click.echo(f"dockergen: error: {exc}", err=True)
             sys.exit(2)
+        except BrokenPipeError:  # `dockergen inspect | head`: the reader has what it wanted
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115  (Python reports the flush at exit otherwise)
+            sys.exit(0)
         except api.RefusedError as exc:
             click.echo(str(exc.diff), err=True, nl=False)
             click.echo(f"dockergen: {exc}", err=True)

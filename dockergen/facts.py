@@ -126,6 +126,7 @@ class ManagerFacts:
     local_paths: list[tuple[str, str]] = field(default_factory=list)  # (requirements file, other path in the tree)
     path_packages: list[tuple[str, str]] = field(default_factory=list)  # (name, directory) the lock installs from
     notes: list[str] = field(default_factory=list)  # what the inspector could not read, for `inspect`
+    unusable: str = ""  # why the lock cannot install in a Linux image at all: another source of truth wins
 
     def locked_directories(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
         """(name, directory) of the runtime packages the lock installs from the project tree, other

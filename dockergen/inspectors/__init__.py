@@ -23,23 +23,31 @@ MODULES: tuple[ModuleType, ...] = (uv, poetry, pdm, pipenv, pylock, piptools, ha
 BY_NAME = {m.NAME: m for m in MODULES}
 
 
-def choose_manager(project: Project, override: str | None) -> tuple[ModuleType, str]:
+def choose_manager(project: Project, override: str | None) -> tuple[ModuleType, str, ManagerFacts]:
+    """The manager, why, and what it read. A lock that cannot install in a Linux image at all
+    (pip lock's one-platform pylock.toml from a Mac) gives way to the next source of truth."""
     if override:
         if override not in BY_NAME:
             raise InspectError("pyproject.toml", f"unknown manager {override!r} (one of: {', '.join(BY_NAME)})")
-        return BY_NAME[override], "[tool.dockergen] manager / --manager"
+        return BY_NAME[override], "[tool.dockergen] manager / --manager", BY_NAME[override].inspect(project)
     found = [(m, d) for m in MODULES if (d := m.detect(project))]
     if not found:
         raise InspectError(
             str(project.root),
             "no Python project found (no pyproject.toml, lock file, requirements.txt, Pipfile or setup.py)",
         )
-    locked = [(m, d) for m, d in found if d[0]]
-    module, (_, reason) = (locked or found)[0]
-    others = [m.NAME for m, _ in locked if m is not module]
-    if others:
-        reason += f"; also saw {', '.join(others)} lock files, lower in precedence"
-    return module, reason
+    ranked = [(m, d) for m, d in found if d[0]] + [(m, d) for m, d in found if not d[0]]
+    passed: dict[str, str] = {}
+    for module, (_, reason) in ranked:
+        facts = module.inspect(project)
+        if facts.unusable and module is not ranked[-1][0]:
+            passed[module.NAME] = f"{module.NAME} passed over: {facts.unusable}"
+            continue
+        others = [m.NAME for m, d in ranked if d[0] and m is not module and m.NAME not in passed]
+        if others:
+            reason += f"; also saw {', '.join(others)} lock files, lower in precedence"
+        return module, "; ".join([reason, *passed.values()]), facts
+    raise AssertionError("the last candidate is always returned")
 
 
 def python_pins(project: Project, facts: ManagerFacts, override: str | None) -> list[tuple[str, str]]:
@@ -66,8 +74,7 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
     online = bool(overrides.pop("online", False))  # a flag only: never on by default, so never in check
     overrides.pop("pin_digests", None)  # a flag for the written file (api.generate), not a fact
     settings = validate_settings({**project.settings, **{k: v for k, v in overrides.items() if v}})
-    module, reason = choose_manager(project, settings.get("manager"))
-    facts: ManagerFacts = module.inspect(project)
+    module, reason, facts = choose_manager(project, settings.get("manager"))
     name = facts.name or root.resolve().name
     python = choose_python(
         facts.python_constraints,

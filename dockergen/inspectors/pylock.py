@@ -68,4 +68,18 @@ def inspect(project: Project) -> ManagerFacts:
     if project.exists("pyproject.toml"):
         facts.inputs.insert(0, "pyproject.toml")
     facts.lock_note = "PEP 751 records no manifest hash: regenerate it after changing dependencies"
+    stranded = [p.name for p in facts.packages if p.files and not any(_installs_on_linux(f) for f in p.files)]
+    if stranded:
+        facts.unusable = (
+            f"{lock} has no sdist and no Linux wheel for {', '.join(stranded[:4])}"
+            f"{' ...' if len(stranded) > 4 else ''}: it was locked on another platform (pip lock locks for one)"
+        )
     return facts
+
+
+def _installs_on_linux(filename: str) -> bool:
+    """An sdist, or a wheel for Linux or for any platform."""
+    if not filename.endswith(".whl"):
+        return True
+    platform = filename[: -len(".whl")].rsplit("-", 1)[-1]
+    return platform == "any" or "linux" in platform
