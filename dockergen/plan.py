@@ -70,6 +70,7 @@ class BuildPlan:
     lock_file: str | None
     installable: bool
     app_directory: bool  # the runner copies the tree to /app: the command needs more than the package
+    state_dirs: tuple[str, ...]  # directories of /app made the user's: the app keeps its state there
     members: tuple[str, ...]  # workspace members and path packages, built as wheels in the project stage
     workspace: bool  # uv workspace members among them: the deps step leaves them all out at once
     path_packages: tuple[str, ...]  # locked from a directory of the tree: left out of uv's deps step
@@ -409,6 +410,12 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     uses_uv = facts.manager in ("uv", "pylock") or gpu_plan["python_install"] or builds_wheel
     uses_uv = uses_uv or exported
     uv_image = f"{tools()['uv']['image']}:{tools()['uv']['version']}" if uses_uv else None
+    app_directory = _app_directory(facts, entry, reasons)
+    state_dirs = facts.state_dirs if app_directory else ()
+    if state_dirs:
+        reasons.append(
+            f"writable {', '.join('/app/' + d for d in state_dirs)}: .gitignore names them, so the app writes them"
+        )
     return BuildPlan(
         manager=facts.manager,
         python=python,
@@ -419,7 +426,8 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         inputs=_inputs(facts),
         lock_file=facts.lock_file,
         installable=facts.installable,
-        app_directory=_app_directory(facts, entry, reasons),
+        app_directory=app_directory,
+        state_dirs=state_dirs,
         members=members,
         workspace=bool(facts.workspace_members),
         path_packages=tuple(name for name, _ in facts.path_packages),

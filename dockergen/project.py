@@ -204,3 +204,16 @@ def version_variable(project: Project) -> str | None:
 
 def group_names(reqs: list[Requirement]) -> list[str]:
     return sorted({r.group for r in reqs if r.group != "main"})
+
+
+# Directory names that mean an app's own state when a project's .gitignore names them at its root;
+# var/, instance/ and tmp/ are left out: GitHub's Python template ignores them in every project.
+STATE_DIRS = ("data", "log", "logs", "media", "uploads")
+
+
+def state_dirs(project: Project) -> tuple[str, ...]:
+    """The app keeps state in these directories of its tree: it writes them, git ignores them."""
+    if not project.exists(".gitignore"):
+        return ()
+    names = {line.strip().strip("/") for line in project.text(".gitignore").splitlines()}
+    return tuple(name for name in STATE_DIRS if name in names)

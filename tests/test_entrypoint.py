@@ -128,3 +128,16 @@ def test_a_pipenv_lock_beside_a_package_builds_it_and_runs_its_script(make_proje
     )
     facts = dockergen.inspect(path)
     assert facts.manager == "pipenv" and facts.installable and facts.entrypoint.command == ("ck",)
+
+
+def test_state_directories_the_gitignore_names_are_the_users(make_project):
+    path = make_project(
+        {
+            "requirements.txt": "",
+            "main.py": "open('data/db.sqlite3', 'w')\n",
+            ".gitignore": "__pycache__/\nvar/\ninstance/\n/data\nlogs/\n",
+        }
+    )
+    plan = dockergen.plan(path)[1]
+    assert plan.state_dirs == ("data", "logs")
+    assert "install -d -o 10001 -g 10001 /app /app/data /app/logs\n" in dockergen.generate(path)["Dockerfile"]
