@@ -169,6 +169,7 @@ class ProjectFacts:
     local_paths: tuple[tuple[str, str], ...] = ()  # (requirements file, other path installed from the tree)
     version_variable: str | None = None  # the version comes from git: the build backend reads this instead
     build_requires: tuple[str, ...] = ()  # [build-system] requires, normalized names
+    compiles_extensions: bool = False  # the project's own wheel has compiled modules
     state_dirs: tuple[str, ...] = ()  # root directories the .gitignore names as the app's own state (data, logs)
     path_packages: tuple[tuple[str, str], ...] = ()  # (name, directory): runtime packages locked from the tree
     notes: tuple[str, ...] = ()

@@ -88,6 +88,7 @@ class BuildPlan:
     build_apt: tuple[str, ...]
     run_apt: tuple[str, ...]
     scan_libraries: bool  # something is compiled against Debian's libraries: ldd in the builder names the runner's
+    scan_project: bool  # the project's own wheel has compiled modules: they are scanned too (after every code change)
     user: str
     uid: int
     command: tuple[str, ...]
@@ -445,6 +446,9 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         build_apt=build_apt,
         run_apt=run_apt,
         scan_libraries=scan_libraries,
+        scan_project=scan_libraries
+        and facts.installable
+        and (facts.compiles_extensions or bool(project_needs)),  # PEP 725: the project links them itself
         user=settings.get("user", DEFAULT_USER),
         uid=settings.get("uid", DEFAULT_UID),
         command=entry.command,

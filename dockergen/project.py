@@ -217,3 +217,20 @@ def state_dirs(project: Project) -> tuple[str, ...]:
         return ()
     names = {line.strip().strip("/") for line in project.text(".gitignore").splitlines()}
     return tuple(name for name in STATE_DIRS if name in names)
+
+
+# Build requirements that mean the project compiles extension modules of its own.
+EXTENSION_BUILDERS = (
+    "cython", "pybind11", "nanobind", "scikit-build-core", "scikit-build", "meson-python", "maturin",
+    "setuptools-rust", "cffi", "mypy",
+)  # fmt: skip
+
+
+def compiles_extensions(project: Project) -> bool:
+    """Whether the project's own wheel has compiled modules: a build requirement that compiles, or
+    a setup.py that declares extensions. Its modules are then scanned for the libraries they link."""
+    if any(name in EXTENSION_BUILDERS for name in build_requires(project)):
+        return True
+    return (
+        project.exists("setup.py") and re.search(r"\b(Extension|ext_modules)\b", project.text("setup.py")) is not None
+    )

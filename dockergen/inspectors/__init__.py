@@ -14,7 +14,7 @@ from typing import Any
 from ..entrypoint import find_entrypoint, main_blocks
 from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
-from ..project import Project, build_requires, external, normalize, state_dirs, version_variable
+from ..project import Project, build_requires, compiles_extensions, external, normalize, state_dirs, version_variable
 from ..pypi import fill_files
 from ..python_version import choose_python, parse_pin, python_hints
 from . import hatch, pdm, pipenv, piptools, poetry, pylock, requirements, setuptools, uv
@@ -142,6 +142,7 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
         external=external(project),
         version_variable=version_variable(project),
         build_requires=build_requires(project),
+        compiles_extensions=compiles_extensions(project),
         state_dirs=state_dirs(project),
         notes=tuple(notes),
     )
