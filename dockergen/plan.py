@@ -77,7 +77,7 @@ class BuildPlan:
     writable_inputs: tuple[str, ...]  # path package directories the deps step mounts read-write
     requirements: tuple[str, ...]  # declared specs: no lock, or a package's own beside its plain requirements file
     hashed: bool  # every package installed has hashes in the lock: pip and uv can --require-hashes
-    frozen: bool  # the lock was not found stale here: uv installs it as it is (--frozen), not --locked
+    frozen: bool  # the lock was not found stale here: installed as it is (uv --frozen; pipenv sync, no verify)
     exported: bool  # Poetry exports the lock and uv installs it (rather than Poetry itself)
     without_project: bool  # the requirements file installs the project ('-e .'): the deps step drops that line
     version_variable: str | None  # the project stage sets it from the PROJECT_VERSION build argument
@@ -353,8 +353,13 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         )
     if facts.lock_consistent is False:
         reasons.append(f"WARNING {facts.lock_note}: the locked install step will fail until it is fixed")
-    frozen = facts.manager == "uv" and facts.lock_consistent is not False
-    if frozen:
+    frozen = facts.manager in ("uv", "pipenv") and facts.lock_consistent is not False
+    if frozen and facts.manager == "pipenv":
+        reasons.append(
+            "pipenv sync without pipenv verify: dockergen checked the Pipfile hash here (and `dockergen check` "
+            "does), and pipenv releases compute it differently"
+        )
+    elif frozen:
         reasons.append(
             "uv sync --frozen: the lock was checked against pyproject.toml here (and by `dockergen check`); "
             "a version bump alone does not fail the build"

@@ -76,6 +76,9 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
     settings = validate_settings({**project.settings, **{k: v for k, v in overrides.items() if v}})
     module, reason, facts = choose_manager(project, settings.get("manager"))
     name = facts.name or root.resolve().name
+    lookup_notes: list[str] = []
+    if online:  # before the Python is chosen: the files PyPI has say which minors have wheels
+        facts.packages, lookup_notes = fill_files(facts.packages)
     python = choose_python(
         facts.python_constraints,
         python_pins(project, facts, settings.get("python")),
@@ -89,15 +92,12 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
     entry, candidates = find_entrypoint(
         project, settings.get("entrypoint"), scripts, deps, normalize(name), settings.get("port")
     )
-    notes = list(facts.notes)
+    notes = list(facts.notes) + lookup_notes
     if facts.scripts and not facts.installable:
         notes.append(
             f"console scripts ({', '.join(facts.scripts)}) not used as the command: the project is not built as a "
             "package (no [build-system], or package = false / package-mode = false), so the image would not have them"
         )
-    if online:
-        facts.packages, lookup_notes = fill_files(facts.packages)
-        notes += lookup_notes
     if entry is None:
         suggestions = " or ".join(f'entrypoint = "python {f}"' for f in main_blocks(project)[:3])
         notes.append(
