@@ -141,3 +141,16 @@ def test_state_directories_the_gitignore_names_are_the_users(make_project):
     plan = dockergen.plan(path)[1]
     assert plan.state_dirs == ("data", "logs")
     assert "install -d -o 10001 -g 10001 /app /app/data /app/logs\n" in dockergen.generate(path)["Dockerfile"]
+
+
+def test_a_build_system_table_alone_beside_requirements_is_not_a_package(make_project):
+    path = make_project(
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+            "[tool.black]\nline-length = 100\n",
+            "requirements.txt": "flask==3.1.1\n",
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        }
+    )
+    facts = dockergen.inspect(path)
+    assert not facts.installable and facts.entrypoint.kind == "wsgi"

@@ -50,7 +50,7 @@ def inspect(project: Project) -> ManagerFacts:
     else:
         facts.lock_note = "no Pipfile.lock: run `pipenv lock` so builds are reproducible"
     itself = any(p.source.kind == "path" and p.source.url in (".", "./") for p in facts.packages)
-    if setuptools.detect(project) and not itself:
+    if setuptools.is_package(project) and not itself:
         # A package beside the lock that the Pipfile does not install: the lock pins its
         # dependencies, and the project is built as a wheel without them (checkov).
         package = setuptools.inspect(project)

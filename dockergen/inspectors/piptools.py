@@ -36,7 +36,7 @@ def inspect(project: Project) -> ManagerFacts:
     facts.indexes = main.indexes
     facts.inputs = main.files
     facts.project_line, facts.local_paths = reqfile.split_local(main, MAIN)
-    if setuptools.detect(project):
+    if setuptools.is_package(project):
         # A package beside its compiled requirements ('-e .' compiled in, or not): the file pins
         # the dependencies, and the project is built as a wheel without them.
         package = setuptools.inspect(project)

@@ -20,7 +20,7 @@ def inspect(project: Project) -> ManagerFacts:
     main = reqfile.parse(project, MAIN)
     facts.packages, facts.indexes, facts.inputs = list(main.packages), main.indexes, main.files
     facts.project_line, facts.local_paths = reqfile.split_local(main, MAIN)
-    if setuptools.detect(project):
+    if setuptools.is_package(project):
         package = setuptools.inspect(project)  # requirements.txt pins, the package itself installs too
         facts.name, facts.installable, facts.build_backend = package.name, True, package.build_backend
         facts.scripts, facts.python_constraints = package.scripts, package.python_constraints

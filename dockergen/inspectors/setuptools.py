@@ -34,6 +34,14 @@ def detect(project: Project) -> tuple[bool, str] | None:
     return None
 
 
+def is_package(project: Project) -> bool:
+    """Whether a requirements file or a Pipfile sits beside a package to build: a setup.py, a
+    setup.cfg with [metadata], or a named [project]. A [build-system] alone configures tools."""
+    if project.exists("setup.py") or (project.exists("setup.cfg") and _setup_cfg(project).has_section("metadata")):
+        return True
+    return bool(pep621_name(project))
+
+
 def _setup_cfg(project: Project) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(interpolation=None)
     if project.exists("setup.cfg"):
