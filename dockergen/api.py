@@ -127,11 +127,36 @@ def _generate(
     if theirs is None:
         return files, None
     del files[".dockerignore"]
-    needed = [*build_plan.inputs, *facts.inputs]
+    needed = [*build_plan.inputs, *facts.inputs, *_code_paths(facts, build_plan)]
     problems = dockerignore.problems(theirs, needed)
     if problems:
         files[AMENDED_IGNORE] = with_header(dockerignore.amended(theirs, needed), facts)
     return files, problems
+
+
+def _code_paths(facts: ProjectFacts, build_plan: BuildPlan) -> list[str]:
+    """The code the command runs, as top-level entries of the tree (a package directory, a module,
+    a script file): a kept .dockerignore must not leave it out either."""
+    root = Path(facts.root)
+    modules = [target.split(":")[0] for target in facts.scripts.values() if ":" in target]
+    modules += [word.split(":")[0] for word in build_plan.command if re.fullmatch(r"[\w.]+:[\w.()]+", word)]
+    modules += [build_plan.command[2]] if build_plan.command[:2] == ("python", "-m") else []
+    modules += [facts.name.replace("-", "_").lower()] if facts.installable else []  # the package itself
+    found = [path for path in (*facts.scripts.values(), *build_plan.command) if "/" in path or path.endswith(".py")]
+    for module in modules:
+        top = module.split(".")[0]
+        found += [
+            f"{base}{top}"
+            for base in ("", "src/")
+            if (root / base / top).is_dir() or (root / f"{base}{top}.py").is_file()
+        ]
+    paths = []
+    for path in found:
+        path = path.removeprefix("./")
+        entry = path if (root / path).exists() else (path + ".py" if (root / f"{path}.py").is_file() else None)
+        if entry and not entry.startswith(("/", "..")):
+            paths.append(entry.split("/")[0] if not entry.startswith("src/") else "/".join(entry.split("/")[:2]))
+    return list(dict.fromkeys(paths))
 
 
 def _persons_dockerignore(target: Path, text: str) -> str | None:

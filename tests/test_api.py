@@ -298,3 +298,18 @@ def test_init_without_a_terminal_writes_a_python_image_and_says_why(make_project
     assert result.exit_code == 0, result.output
     assert 'entrypoint = "python tool.py" (files with a __main__ block)' in result.output
     assert 'CMD ["python"]' in (path / "Dockerfile").read_text()
+
+
+def test_a_persons_dockerignore_that_leaves_out_the_package_is_amended_to_let_it_in(make_project):
+    path = make_project(
+        {
+            "setup.py": "from setuptools import setup\nsetup(name='ck', packages=['ck'], scripts=['bin/ck'])\n",
+            "ck/__init__.py": "",
+            "bin/ck": "#!/usr/bin/env python\nimport ck\n",
+            ".dockerignore": "ck/\nbin/\n.git\n.venv\n.env\n",
+        }
+    )
+    result = cli("init", str(path))
+    assert result.exit_code == 0, result.output
+    assert ".dockerignore excludes ck, which the Dockerfile reads" in result.output
+    assert (path / "Dockerfile.dockerignore").read_text().endswith("\n!bin\n!ck\n")
