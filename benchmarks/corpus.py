@@ -59,6 +59,9 @@ SMOKE_SECONDS = 120
 SERVE_SECONDS = 60
 OUTCOMES = ("ok", "init error", "build error", "smoke error", "not fetched")
 EXCEPTION_LINE = re.compile(r"^(\w+\.)*\w*(Error|Exception|Exit): \S")
+UNREACHABLE = re.compile(  # the host a build names when it does not resolve here
+    r"(?:Failed to resolve|Could not resolve host:?|resolve host|HTTPSConnection\(host=) ?'?([\w-]+(?:\.[\w-]+)+)'?"
+)
 COMPILER_ERROR = re.compile(r"^\S+:\d+:(\d+:)? (fatal )?error: ")
 # pip's and uv's words for "a build failed", which say nothing of why.
 GENERIC = re.compile(r"subprocess-exited-with-error|failed-wheel-build-for-install|^error: Failed to build|See above")
@@ -354,6 +357,9 @@ def check(entry: Entry, scratch: Path, logs: Path, args: argparse.Namespace) -> 
         result.size = image_size(entry.tag)
     except BenchError as error:
         result.outcome, result.detail = "build error", str(error)
+        hosts = sorted(set(UNREACHABLE.findall((logs / "build.log").read_text(errors="replace"))))
+        if hosts:  # only PyPI, Debian and npm are reachable from this machine
+            result.stand_in = "; ".join(filter(None, [result.stand_in, f"unreachable here: {', '.join(hosts)}"]))
         return result
     try:
         smoke(entry, entry.tag)
