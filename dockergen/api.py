@@ -136,7 +136,7 @@ def _generate(
 
 def _code_paths(facts: ProjectFacts, build_plan: BuildPlan) -> list[str]:
     """The code the command runs, as top-level entries of the tree (a package directory, a module,
-    a script file): a kept .dockerignore must not leave it out either."""
+    a script file), and what a package's build reads: a kept .dockerignore must let them in too."""
     root = Path(facts.root)
     modules = [target.split(":")[0] for target in facts.scripts.values() if ":" in target]
     modules += [word.split(":")[0] for word in build_plan.command if re.fullmatch(r"[\w.]+:[\w.()]+", word)]
@@ -149,6 +149,12 @@ def _code_paths(facts: ProjectFacts, build_plan: BuildPlan) -> list[str]:
             f"{base}{top}"
             for base in ("", "src/")
             if (root / base / top).is_dir() or (root / f"{base}{top}.py").is_file()
+        ]
+    if facts.installable:  # the project stage builds the wheel from these; setup.py often reads the README
+        found += [
+            name
+            for name in ("pyproject.toml", "setup.py", "setup.cfg", "README.md", "README.rst")
+            if (root / name).is_file()
         ]
     paths = []
     for path in found:
