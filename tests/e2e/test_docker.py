@@ -128,7 +128,9 @@ def test_code_change_keeps_dependency_layers(sample, source, sample_copy, tmp_pa
     assert len(before) == len(after)
     changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
     assert changed, "the code change must reach the image"
-    assert changed == list(range(changed[0], len(after))), "only the last layers may change"
+    # Only the last layers may change: the code's, and at most the one after it (an unchanged
+    # WORKDIR over an existing /app keeps its digest).
+    assert len(changed) <= 2 and changed[0] >= len(after) - 2, f"layers {changed} of {len(after)} changed"
     sizes = layer_sizes(after_tag, tmp_path)
     changed_bytes = sum(sizes[after[i]] for i in changed)
     assert changed_bytes < 1_000_000, f"a code change re-sends {changed_bytes} bytes"
