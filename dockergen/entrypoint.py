@@ -1,7 +1,10 @@
 """Find the command that runs the project, in a fixed order of how explicit each source is.
 
-Order: [tool.dockergen] entrypoint, Procfile (web first), Django's manage.py, an ASGI/WSGI app
-object (FastAPI, Starlette, Flask), a console script, a package's __main__.py, main.py/app.py.
+Order: [tool.dockergen] entrypoint, Procfile (web first), Django's manage.py, an app object in a
+module named for serving one (FastAPI, Starlette, Flask, Quart, or made by a factory), a
+Streamlit script, a Flask factory in a package, an app object in any other root module, a
+console script, a package's __main__.py, main.py and the like, a directory of scripts' main.py.
+Every candidate is kept, so `init` can say what it saw.
 """
 
 from __future__ import annotations
