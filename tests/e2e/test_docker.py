@@ -87,6 +87,11 @@ def test_sample_builds_and_runs(sample, sample_copy):
             "run", "--rm", "--network=none", tag, "python", "-c", f"import os; print(os.path.exists({tool!r}))"
         )
         assert probe.stdout.strip() == "False", f"{tool} leaked into the runner"
+    # No package manager's cache in the image, even on a base without Docker's apt docker-clean.
+    cached = docker(
+        "run", "--rm", "--network=none", tag, "sh", "-c", "ls /var/cache/apt/archives/*.deb 2>/dev/null | wc -l"
+    )
+    assert cached.stdout.strip() == "0", "apt's downloaded packages were left in the runner"
 
 
 @pytest.mark.parametrize("sample", sorted(WEB))
