@@ -289,14 +289,18 @@ def code_file(project: Path) -> Path | None:
 
 
 def measure_rebuild(
-    result: Result, project: Path, context: Path, theirs: Path | None, logs: Path, timeout: float
+    result: Result, roots: tuple[Path, Path], context: Path, theirs: Path | None, logs: Path, timeout: float
 ) -> None:
-    """Append a comment to one Python file, rebuild both images, record seconds and push bytes."""
+    """Append the same comment to the same Python file of both copies of the repository (roots:
+    dockergen's and theirs), rebuild both images, record seconds and push bytes."""
+    project = roots[0] / result.entry.path
     file = code_file(project)
     if file is None:
         return
-    with file.open("a") as handle:
-        handle.write(f"\n# corpus code change {time.time_ns()}\n")
+    change = f"\n# corpus code change {time.time_ns()}\n"
+    for root in roots:
+        with (root / file.relative_to(roots[0])).open("a") as handle:
+            handle.write(change)
     variants = [("dockergen", project, None)] + ([("theirs", context, theirs)] if theirs else [])
     for variant, ctx, dockerfile in variants:
         tag = f"{IMAGE_REPO}/{result.entry.name}:{variant}"
@@ -376,7 +380,8 @@ def check(entry: Entry, scratch: Path, logs: Path, args: argparse.Namespace) -> 
         if result.outcome == "ok":
             ready_theirs = theirs if result.theirs_size is not None else None
             try:
-                measure_rebuild(result, project, their_context, ready_theirs, logs, args.timeout)
+                roots = (scratch / entry.name, scratch / f"{entry.name}-theirs")
+                measure_rebuild(result, roots, their_context, ready_theirs, logs, args.timeout)
             except BenchError as error:
                 result.theirs_detail = result.theirs_detail or f"rebuild: {error}"
     return result
