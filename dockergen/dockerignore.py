@@ -86,9 +86,15 @@ def excluded(rules: list[Rule], path: str) -> bool:
     return state
 
 
+# A path that may be named in a warning or written into Dockerfile.dockerignore: one line, no
+# pattern characters, nothing a hostile file name could turn into a rule of its own.
+SAFE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*(/[A-Za-z0-9_][A-Za-z0-9_.+-]*)*")
+
+
 def problems(text: str, needed: Iterable[str]) -> list[str]:
     """One line for each needed file the .dockerignore leaves out, and for each thing it lets in
     that must not reach the builder."""
+    needed = [path for path in needed if SAFE_PATH.fullmatch(path)]
     rules = parse(text)
     lines = [
         f".dockerignore excludes {path}, which the Dockerfile reads: the build will fail "
@@ -109,7 +115,7 @@ def amended(text: str, needed: Iterable[str]) -> str:
     it leaves out re-included, and each of .git, .venv and .env it lets in left out. BuildKit reads
     it as Dockerfile.dockerignore, in place of .dockerignore, for the Dockerfile beside it."""
     rules = parse(text)
-    include = [f"!{path}" for path in dict.fromkeys(needed) if excluded(rules, path)]
+    include = [f"!{path}" for path in dict.fromkeys(needed) if SAFE_PATH.fullmatch(path) and excluded(rules, path)]
     exclude = [path.split("/")[0] for path in MUST_EXCLUDE if not excluded(rules, path)]
     return (
         text.rstrip("\n")

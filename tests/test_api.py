@@ -313,3 +313,15 @@ def test_a_persons_dockerignore_that_leaves_out_the_package_is_amended_to_let_it
     assert result.exit_code == 0, result.output
     assert ".dockerignore excludes ck, which the Dockerfile reads" in result.output
     assert (path / "Dockerfile.dockerignore").read_text().endswith("\n!bin\n!ck\n")
+
+
+def test_hostile_file_names_never_become_dockerignore_rules():
+    """A needed path with a newline or pattern characters could add a rule of its own (re-include
+    .env) to Dockerfile.dockerignore: such paths are never written, nor named in a warning."""
+    from dockergen import dockerignore
+
+    hostile = ["app\n!.env", "a*b", "../up", "!x"]
+    amended = dockerignore.amended("*\n", ["uv.lock", *hostile])
+    rules = amended.split("# dockergen:", 1)[1].splitlines()[1:]
+    assert rules == ["!uv.lock"]  # "*" already leaves out .git, .venv and .env
+    assert not any("app" in line or "a*b" in line for line in dockerignore.problems("*\n", hostile))
