@@ -97,13 +97,12 @@ def problems(text: str, needed: Iterable[str]) -> list[str]:
     needed = [path for path in needed if SAFE_PATH.fullmatch(path)]
     rules = parse(text)
     lines = [
-        f".dockerignore excludes {path}, which the Dockerfile reads: the build will fail "
-        f"(add `!{path}`, or rerun with --force to replace the file)"
+        f".dockerignore excludes {path}, which the Dockerfile reads (add `!{path}`)"
         for path in dict.fromkeys(needed)
         if excluded(rules, path)
     ]
     lines += [
-        f".dockerignore does not exclude {what}: it would be sent to the builder (add `{path.split('/')[0]}`)"
+        f".dockerignore does not exclude {what}, which must not reach the builder (add `{path.split('/')[0]}`)"
         for path, what in MUST_EXCLUDE.items()
         if not excluded(rules, path)
     ]
