@@ -99,17 +99,26 @@ def target_tags(python: str, debian: str, arch: str) -> frozenset[Tag]:
     return frozenset(tags)
 
 
+@lru_cache(maxsize=8192)
+def wheel_tags(filename: str) -> frozenset[Tag]:
+    """A wheel file name's tags (none for a name that is not a wheel's), parsed once: the Python
+    choice asks about the same files for every candidate minor."""
+    try:
+        return parse_wheel_filename(filename)[3]
+    except InvalidWheelFilename:
+        return frozenset()
+
+
+def default_debian(python: str) -> str:
+    """The Debian release the python images of a CPython minor are built on by default: 3.13 and
+    later on Debian 13 (trixie); earlier ones on Debian 12 (bookworm), whose own Python is 3.11."""
+    return "trixie" if tuple(int(x) for x in python.split(".")) >= (3, 13) else "bookworm"
+
+
 def best_wheel(package: LockedPackage, python: str, debian: str, arch: str) -> str | None:
     """A wheel the lock records that installs on this CPython and platform, if any."""
     wanted = target_tags(python, debian, arch)
-    for filename in package.wheels:
-        try:
-            _, _, _, tags = parse_wheel_filename(filename)
-        except InvalidWheelFilename:
-            continue
-        if tags & wanted:
-            return filename
-    return None
+    return next((filename for filename in package.wheels if wheel_tags(filename) & wanted), None)
 
 
 def has_wheel(package: LockedPackage, python: str, debian: str, arch: str) -> bool:

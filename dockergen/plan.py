@@ -20,6 +20,7 @@ from .native import (
     NativeNeed,
     build_system_needs,
     covered_platforms,
+    default_debian,
     external_needs,
     native_needs,
     wheel_bytes,
@@ -130,8 +131,7 @@ class BuildPlan:
 def debian_release(facts: ProjectFacts) -> tuple[str, str]:
     if "debian" in facts.settings:
         return facts.settings["debian"], "debian setting"
-    minor = int(facts.python.version.split(".")[1])
-    if minor >= 13:
+    if default_debian(facts.python.version) == "trixie":
         return "trixie", f"Python {facts.python.version} images default to Debian 13 (trixie)"
     return "bookworm", f"Python {facts.python.version} is Debian 12's own Python: bookworm images"
 

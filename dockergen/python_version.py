@@ -9,11 +9,10 @@ from functools import lru_cache
 from importlib import resources
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import Version
 
 from .facts import InspectError, LockedPackage, PythonChoice
-from .native import has_wheel, installed_on
+from .native import default_debian, has_wheel, installed_on, wheel_tags
 from .project import Project, tomllib
 
 PATCHES_TRIED = range(0, 40)
@@ -146,18 +145,15 @@ def _key(minor: str) -> tuple[int, int]:
 def version_specific(package: LockedPackage) -> bool:
     """Whether the lock records wheels built for particular CPython versions (cp313-cp313-...):
     such a package compiles from source on a version it has none for."""
-    for filename in package.wheels:
-        try:
-            _, _, _, tags = parse_wheel_filename(filename)
-        except InvalidWheelFilename:
-            continue
-        if any(t.interpreter.startswith("cp3") and t.abi not in ("none", "abi3") for t in tags):
-            return True
-    return False
+    return any(
+        t.interpreter.startswith("cp3") and t.abi not in ("none", "abi3")
+        for filename in package.wheels
+        for t in wheel_tags(filename)
+    )
 
 
 def lacks_wheel(package: LockedPackage, minor: str) -> bool:
-    debian = "trixie" if _key(minor) >= (3, 13) else "bookworm"
+    debian = default_debian(minor)
     return installed_on(package, minor, "linux/amd64") and not has_wheel(package, minor, debian, "x86_64")
 
 
