@@ -53,9 +53,7 @@ def inspect(project: Project) -> ManagerFacts:
     if setuptools.is_package(project) and not itself:
         # A package beside the lock that the Pipfile does not install: the lock pins its
         # dependencies, and the project is built as a wheel without them (checkov).
-        package = setuptools.inspect(project)
-        facts.installable, facts.build_backend, facts.scripts = True, package.build_backend, package.scripts
-        facts.name = package.name or facts.name
+        facts.name = setuptools.build_beside(project, facts).name or facts.name
     return facts
 
 

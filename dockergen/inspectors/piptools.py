@@ -39,9 +39,7 @@ def inspect(project: Project) -> ManagerFacts:
     if setuptools.is_package(project):
         # A package beside its compiled requirements ('-e .' compiled in, or not): the file pins
         # the dependencies, and the project is built as a wheel without them.
-        package = setuptools.inspect(project)
-        facts.installable, facts.build_backend, facts.scripts = True, package.build_backend, package.scripts
-        facts.python_constraints = package.python_constraints
+        facts.python_constraints = setuptools.build_beside(project, facts).python_constraints
     for txt in project.glob("*requirements*.txt"):
         if txt != MAIN and txt not in main.files:
             group = _group_of(txt)

@@ -21,9 +21,8 @@ def inspect(project: Project) -> ManagerFacts:
     facts.packages, facts.indexes, facts.inputs = list(main.packages), main.indexes, main.files
     facts.project_line, facts.local_paths = reqfile.split_local(main, MAIN)
     if setuptools.is_package(project):
-        package = setuptools.inspect(project)  # requirements.txt pins, the package itself installs too
-        facts.name, facts.installable, facts.build_backend = package.name, True, package.build_backend
-        facts.scripts, facts.python_constraints = package.scripts, package.python_constraints
+        package = setuptools.build_beside(project, facts)  # requirements.txt pins, the package installs too
+        facts.name, facts.python_constraints = package.name, package.python_constraints
         # The wheel installs without dependencies, so the deps step installs what the package
         # declares beside the file's pins (which pip resolves together): none is left out.
         facts.requirements = [r for r in package.requirements if r.group == "main"]

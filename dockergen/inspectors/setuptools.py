@@ -42,6 +42,15 @@ def is_package(project: Project) -> bool:
     return bool(pep621_name(project))
 
 
+def build_beside(project: Project, facts: ManagerFacts) -> ManagerFacts:
+    """A package beside another manager's requirements: it is built as a wheel without
+    dependencies (the other file pins them), and its scripts are commands. Returns what the
+    package declares, for the caller to take more of."""
+    package = inspect(project)
+    facts.installable, facts.build_backend, facts.scripts = True, package.build_backend, package.scripts
+    return package
+
+
 def _setup_cfg(project: Project) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(interpolation=None)
     if project.exists("setup.cfg"):
