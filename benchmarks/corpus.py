@@ -134,7 +134,7 @@ class Result:
     theirs_size: int | None = None
     theirs_detail: str = ""
     rebuild: dict[str, tuple[float, int]] = field(default_factory=dict)  # variant -> (seconds, push bytes)
-    stand_in: str = ""  # "3.12 built as 3.13": the Python dockergen chose has no stand-in image here
+    machine: list[str] = field(default_factory=list)  # what this machine changed or lacked: "3.12 built as 3.13"
 
 
 def first_failure(text: str) -> str:
@@ -355,7 +355,7 @@ def check(entry: Entry, scratch: Path, logs: Path, args: argparse.Namespace) -> 
     if init.returncode != 0:
         result.outcome, result.detail = "init error", first_failure(init.stderr or init.stdout)
         return result
-    result.stand_in = use_stand_in(project, logs)
+    result.machine.append(use_stand_in(project, logs))
     try:
         result.build_seconds = build(project, entry.tag, logs / "build.log", args.timeout)
         result.size = image_size(entry.tag)
@@ -363,7 +363,7 @@ def check(entry: Entry, scratch: Path, logs: Path, args: argparse.Namespace) -> 
         result.outcome, result.detail = "build error", str(error)
         hosts = sorted(set(UNREACHABLE.findall((logs / "build.log").read_text(errors="replace"))))
         if hosts:  # only PyPI, Debian and npm are reachable from this machine
-            result.stand_in = "; ".join(filter(None, [result.stand_in, f"unreachable here: {', '.join(hosts)}"]))
+            result.machine.append(f"unreachable here: {', '.join(hosts)}")
         return result
     try:
         smoke(entry, entry.tag)
@@ -417,7 +417,7 @@ def table(results: Sequence[Result], header: str) -> str:
         theirs = fmt_mb(r.theirs_size) or (f"fails: {r.theirs_detail}" if r.theirs_detail else "")
         rebuild = " / ".join(f"{s:.1f} s, {b / 1e6:.2f} MB" for s, b in r.rebuild.values())
         where = f"[{e.repo}](https://github.com/{e.repo}/tree/{e.commit})" + ("" if e.path == "." else f" `{e.path}`")
-        detail = "; ".join(filter(None, [r.stand_in, r.detail]))
+        detail = "; ".join(filter(None, [*r.machine, r.detail]))
         lines.append(
             f"| {where} | {', '.join(e.tags)} | {r.outcome} | {cell(detail)} | {build_time} | {fmt_mb(r.size)} "
             f"| {cell(theirs)} | {rebuild} |"
