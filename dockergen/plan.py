@@ -337,7 +337,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     maybe = [n.package for n in needs if n.maybe]
     if build_apt or maybe:
         builder_image = f"{image}:{python}-{debian}"
-        compiled = ", ".join(n.package for n in needs if n.built and not n.maybe)
+        compiled = ", ".join(n.package for n in needs if n.built)
         why = [f"compiling needs {compiled}"] if compiled else []
         why += [f"{', '.join(maybe)} may compile (wheel coverage unknown)"] if maybe else []
         why += [f"git clones {', '.join(from_git)}"] if from_git else []
@@ -345,7 +345,8 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     else:
         builder_image = runner_image
         reasons.append("slim builder: every locked package has a wheel for the target")
-    scan_libraries = any((n.built or n.maybe) and n.build for n in needs) or bool(extra.get("build"))
+    # Build packages are readied only for what compiles or may: those are what the runner links.
+    scan_libraries = any(n.build for n in needs) or bool(extra.get("build"))
     if scan_libraries:
         reasons.append(
             "runner libraries: what the compiled modules link against, found with ldd and dpkg -S in the builder "
