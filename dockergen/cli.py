@@ -19,8 +19,10 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, api
+from .entrypoint import main_blocks
 from .facts import InspectError, ProjectFacts
 from .plan import make_plan
+from .project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -176,9 +178,6 @@ def interactive() -> bool:
 
 def ask_entrypoint(path: str) -> str:
     """No entrypoint was found: offer the files with a __main__ block, or any command typed in."""
-    from .entrypoint import main_blocks
-    from .project import Project
-
     choices = [f"python {file}" for file in main_blocks(Project(Path(path)))]
     click.echo("dockergen: no entrypoint found. What should the image run?", err=True)
     for number, choice in enumerate(choices, 1):
