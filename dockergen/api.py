@@ -127,7 +127,7 @@ def _generate(
     if theirs is None:
         return files, None
     del files[".dockerignore"]
-    needed = [*build_plan.inputs, *facts.inputs, *_code_paths(facts, build_plan)]
+    needed = [*build_plan.deps.inputs, *facts.inputs, *_code_paths(facts, build_plan)]
     problems = dockerignore.problems(theirs, needed)
     if problems:
         files[AMENDED_IGNORE] = with_header(dockerignore.amended(theirs, needed), facts)
@@ -139,10 +139,11 @@ def _code_paths(facts: ProjectFacts, build_plan: BuildPlan) -> list[str]:
     a script file), and what a package's build reads: a kept .dockerignore must let them in too."""
     root = Path(facts.root)
     modules = [target.split(":")[0] for target in facts.scripts.values() if ":" in target]
-    modules += [word.split(":")[0] for word in build_plan.command if re.fullmatch(r"[\w.]+:[\w.()]+", word)]
-    modules += [build_plan.command[2]] if build_plan.command[:2] == ("python", "-m") else []
+    modules += [word.split(":")[0] for word in build_plan.runner.command if re.fullmatch(r"[\w.]+:[\w.()]+", word)]
+    modules += [build_plan.runner.command[2]] if build_plan.runner.command[:2] == ("python", "-m") else []
     modules += [facts.name.replace("-", "_").lower()] if facts.installable else []  # the package itself
-    found = [path for path in (*facts.scripts.values(), *build_plan.command) if "/" in path or path.endswith(".py")]
+    words = (*facts.scripts.values(), *build_plan.runner.command)
+    found = [path for path in words if "/" in path or path.endswith(".py")]
     for module in modules:
         top = module.split(".")[0]
         found += [

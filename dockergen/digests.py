@@ -18,7 +18,7 @@ from .facts import InspectError
 from .plan import BuildPlan
 
 PINNED_ARG = re.compile(r"^ARG (?:PYTHON|BUILDER|UV)_IMAGE=(\S+)@(sha256:[0-9a-f]{64})$", re.MULTILINE)
-FIELDS = ("runner_image", "builder_image", "uv_image")
+FIELDS = ("runner", "builder", "uv")  # of plan.images
 
 
 def existing_pins(dockerfile: Path) -> dict[str, str]:
@@ -50,10 +50,10 @@ def pin(plan: BuildPlan, dockerfile: Path, fresh: bool) -> BuildPlan:
     pins = {} if fresh else existing_pins(dockerfile)
     changes = {}
     for field in FIELDS:
-        image = getattr(plan, field)
+        image = getattr(plan.images, field)
         if image is None:
             continue
         digest = resolve(image) if fresh else pins.get(image)
         if digest:
             changes[field] = f"{image}@{digest}"
-    return replace(plan, **changes)
+    return replace(plan, images=replace(plan.images, **changes))

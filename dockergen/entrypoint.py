@@ -106,7 +106,12 @@ def _procfile(project: Project, deps: set[str], port: int | None) -> list[Entryp
         reason = f"Procfile '{kind}:' process" + (" (shell syntax: run by sh -c)" if shell else "")
         found.append(
             Entrypoint(
-                command, "procfile", reason, _port_of(words) or (port or DEFAULT_PORT if listens else None), shell=shell
+                command,
+                "procfile",
+                reason,
+                _port_of(words) or (port or DEFAULT_PORT if listens else None),
+                shell=shell,
+                source="Procfile",
             )
         )
     return found

@@ -99,13 +99,13 @@ class Entrypoint:
     port: int | None = None
     import_root: str = ""  # "src": the command imports a module from src/, which an app directory must put on sys.path
     shell: bool = False  # ("sh", "-c", line): a Procfile command with shell syntax, run as Heroku runs it
+    source: str = "pyproject.toml"  # the file to change when the command is wrong (the setting, or the Procfile)
 
 
 @dataclass
 class ManagerFacts:
     """What one package-manager inspector reads; the common parts are added afterwards."""
 
-    manager: str
     name: str | None = None
     installable: bool = False
     build_backend: str | None = None
@@ -149,8 +149,7 @@ class ProjectFacts:
     manager_reason: str
     installable: bool
     build_backend: str | None
-    lock_file: str | None
-    lock_present: bool
+    lock_file: str | None  # None: no lock, or the manager's lock is missing
     lock_consistent: bool | None
     lock_note: str
     inputs: tuple[str, ...]
@@ -180,5 +179,5 @@ class ProjectFacts:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["schema"] = 1
+        data["schema"] = 2
         return data

@@ -22,7 +22,7 @@ CUDA = re.compile(r"^\d{2}\.\d{1,2}$")
 COMMAND_WORD = re.compile(r"^[A-Za-z0-9_./:=@%+,\[\]{}()-]{1,256}$")  # () for gunicorn's 'pkg:create_app()'
 
 DEBIAN_RELEASES = ("bookworm", "trixie")
-MANAGERS = ("uv", "poetry", "pdm", "pipenv", "pylock", "pip-tools", "hatch", "requirements", "setuptools")
+MANAGER = re.compile(r"^[a-z][a-z-]{0,31}$")  # one of the inspectors' names: checked by choose_manager
 
 
 def _string(key: str, value: Any, pattern: re.Pattern[str], what: str) -> str:
@@ -74,7 +74,7 @@ def _choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
 
 VALIDATORS = {
     "python": lambda v: _string("python", v, PYTHON, "Python version like '3.13'"),
-    "manager": lambda v: _choice("manager", v, MANAGERS),
+    "manager": lambda v: _string("manager", v, MANAGER, "manager name"),
     "entrypoint": lambda v: _words("entrypoint", v),
     "port": lambda v: _int("port", v, 1, 65535),
     "image": lambda v: _string("image", v, IMAGE, "image repository name"),

@@ -210,7 +210,7 @@ def test_console_scripts_of_a_project_that_is_not_built_are_not_the_command(samp
 )
 def test_pythonpath_only_for_an_app_directory_importing_from_src(make_project, files, pythonpath):
     _, plan = dockergen.plan(make_project(files))
-    assert plan.pythonpath == pythonpath
+    assert plan.runner.pythonpath == pythonpath
 
 
 @pytest.mark.parametrize(
@@ -242,9 +242,9 @@ def test_a_package_s_declared_dependencies_go_beside_a_plain_requirements_file(m
 def test_a_git_source_puts_git_in_the_builder(make_project, line, from_git):
     path = make_project({"requirements.txt": line + "\n", "main.py": "print(1)\n"})
     _, plan = dockergen.plan(path, python="3.11")
-    assert plan.from_git == from_git
-    assert ("git" in plan.build_apt) is bool(from_git)
-    assert (plan.builder_image == "python:3.11-bookworm") is bool(from_git)
+    assert plan.base.apt_for == from_git
+    assert ("git" in plan.base.apt) is bool(from_git)
+    assert (plan.images.builder == "python:3.11-bookworm") is bool(from_git)
 
 
 def test_init_keeps_a_persons_dockerignore_and_says_what_it_breaks_or_leaks(sample_copy):

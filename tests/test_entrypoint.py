@@ -50,7 +50,7 @@ def test_fastapi_standard_brings_its_server_and_the_port_setting_reaches_the_com
     )
     facts, plan = dockergen.plan(path, port=9100)
     assert facts.entrypoint.command == ("uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "9100")
-    assert plan.port == 9100 and plan.healthcheck
+    assert plan.runner.port == 9100 and plan.runner.healthcheck
 
 
 def test_a_streamlit_script_is_run_on_all_interfaces(make_project):
@@ -59,7 +59,7 @@ def test_a_streamlit_script_is_run_on_all_interfaces(make_project):
     )
     facts, plan = dockergen.plan(path)
     assert facts.entrypoint.command[:3] == ("streamlit", "run", "streamlit_app.py")
-    assert "--server.address" in facts.entrypoint.command and plan.port == 8501
+    assert "--server.address" in facts.entrypoint.command and plan.runner.port == 8501
 
 
 def test_a_directory_of_scripts_runs_its_main(make_project):
@@ -92,7 +92,7 @@ def test_a_package_whose_command_reads_the_tree_gets_the_app_directory_too(make_
     )
     facts, plan = dockergen.plan(path)
     assert facts.installable and facts.entrypoint.kind == "django"
-    assert plan.app_directory and "COPY . /app\n" in dockergen.generate(path)["Dockerfile"]
+    assert plan.runner.app_directory and "COPY . /app\n" in dockergen.generate(path)["Dockerfile"]
 
 
 def test_compiled_requirements_beside_a_package_build_it_and_run_its_script(make_project):
@@ -109,7 +109,7 @@ def test_compiled_requirements_beside_a_package_build_it_and_run_its_script(make
     )
     facts, plan = dockergen.plan(path)
     assert facts.manager == "pip-tools" and facts.installable
-    assert facts.entrypoint.command == ("tool",) and not plan.app_directory
+    assert facts.entrypoint.command == ("tool",) and not plan.runner.app_directory
 
 
 def test_a_setup_cfg_that_only_configures_tools_is_not_a_package(make_project):
@@ -139,7 +139,7 @@ def test_state_directories_the_gitignore_names_are_the_users(make_project):
         }
     )
     plan = dockergen.plan(path)[1]
-    assert plan.state_dirs == ("data", "logs")
+    assert plan.runner.state_dirs == ("data", "logs")
     assert "install -d -o 10001 -g 10001 /app /app/data /app/logs\n" in dockergen.generate(path)["Dockerfile"]
 
 

@@ -65,7 +65,7 @@ def test_sample_facts(sample):
     assert facts.python.version == python
     assert facts.installable is installable
     assert facts.entrypoint is not None and list(facts.entrypoint.command) == command
-    assert facts.lock_present and facts.lock_consistent is True, facts.lock_note
+    assert facts.lock_file and facts.lock_consistent is True, facts.lock_note
     runtime = {p.name: p.version for p in facts.runtime_packages}
     for name, version in pins.items():
         assert runtime.get(name) == version, name
@@ -79,10 +79,13 @@ def test_cli_json_is_stable_and_complete(sample):
     result = CliRunner().invoke(main, ["inspect", "--json", str(SAMPLES / sample)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["schema"] == 1
+    assert data["schema"] == 2
     assert data["manager"] == EXPECTED[sample][0]
     assert data["plan_error"] is None
     assert data["plan"]["python"] == EXPECTED[sample][1]
+    stages = ("images", "base", "deps", "project", "libraries", "runner", "layers")
+    assert set(stages) <= set(data["plan"]), "the plan is nested by stage (schema 2)"
+    assert data["plan"]["runner"]["command"] == EXPECTED[sample][3]
 
 
 def test_uv_lock_records_wheels_per_package():

@@ -257,7 +257,7 @@ def test_a_build_hook_that_runs_npm_puts_node_in_the_builder(make_project):
         }
     )
     plan = dockergen.plan(path)[1]
-    assert {"nodejs", "npm"} <= set(plan.build_apt) and "npm" not in plan.run_apt
+    assert {"nodejs", "npm"} <= set(plan.base.apt) and "npm" not in plan.runner.apt
 
 
 def test_a_native_package_with_no_recorded_files_may_compile_so_its_build_packages_are_ready():

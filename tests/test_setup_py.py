@@ -34,7 +34,7 @@ def test_install_requires_names_and_module_constants_are_installed_and_judged(tm
     ]
     assert facts.python.version == "3.13"
     assert facts.entrypoint is not None and facts.entrypoint.command == ("svc",)
-    assert "libpq-dev" in plan.build_apt and plan.scan_libraries  # psycopg2 publishes no wheels
+    assert "libpq-dev" in plan.base.apt and plan.libraries  # psycopg2 publishes no wheels
     assert [n.linked for n in plan.native if n.package == "psycopg2"] == [("libpq5",)]
 
 
@@ -69,8 +69,8 @@ def test_declared_extras_are_installed_with_their_package(tmp_path):
         '[project]\nname = "x"\nversion = "1"\ndependencies = ["pwdlib[argon2,bcrypt]>=0.3", "gitpython"]\n'
     )
     plan = dockergen.plan(tmp_path)[1]
-    assert "pwdlib[argon2,bcrypt]>=0.3" in plan.requirements
-    assert "git" in plan.run_apt  # GitPython runs the git command
+    assert "pwdlib[argon2,bcrypt]>=0.3" in plan.deps.declared
+    assert "git" in plan.runner.apt  # GitPython runs the git command
 
 
 def test_script_files_are_commands_like_console_scripts(tmp_path):

@@ -1,14 +1,13 @@
 """The inspector registry: one module per project kind, in precedence order.
 
-Each module has NAME, detect(project) -> (locked, reason) | None, and inspect(project) ->
-ManagerFacts. A module whose lock file is present beats one that only sees a manifest; among
-equals, the order of MODULES decides. `[tool.dockergen] manager` overrides both.
+Each module is an Inspector (base.py): NAME, INSTALL, detect() and inspect(). A module whose lock
+file is present beats one that only sees a manifest; among equals, the order of MODULES decides.
+`[tool.dockergen] manager` overrides both.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from ..entrypoint import find_entrypoint, main_blocks
@@ -18,17 +17,23 @@ from ..project import Project, build_requires, compiles_extensions, external, no
 from ..pypi import fill_files
 from ..python_version import choose_python, parse_pin, python_hints
 from . import hatch, pdm, pipenv, piptools, poetry, pylock, requirements, setuptools, uv
+from .base import Inspector, InstallTraits
 
-MODULES: tuple[ModuleType, ...] = (uv, poetry, pdm, pipenv, pylock, piptools, hatch, requirements, setuptools)
+MODULES: tuple[Inspector, ...] = (uv, poetry, pdm, pipenv, pylock, piptools, hatch, requirements, setuptools)
 BY_NAME = {m.NAME: m for m in MODULES}
 
 
-def choose_manager(project: Project, override: str | None) -> tuple[ModuleType, str, ManagerFacts]:
+def install_traits(manager: str) -> InstallTraits:
+    return BY_NAME[manager].INSTALL
+
+
+def choose_manager(project: Project, override: str | None) -> tuple[Inspector, str, ManagerFacts]:
     """The manager, why, and what it read. A lock that cannot install in a Linux image at all
     (pip lock's one-platform pylock.toml from a Mac) gives way to the next source of truth."""
     if override:
         if override not in BY_NAME:
-            raise InspectError("pyproject.toml", f"unknown manager {override!r} (one of: {', '.join(BY_NAME)})")
+            known = ", ".join(BY_NAME)
+            raise InspectError("pyproject.toml", f"[tool.dockergen] manager = {override!r}: one of {known}")
         return BY_NAME[override], "[tool.dockergen] manager / --manager", BY_NAME[override].inspect(project)
     found = [(m, d) for m in MODULES if (d := m.detect(project))]
     if not found:
@@ -122,7 +127,6 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
         installable=facts.installable,
         build_backend=facts.build_backend,
         lock_file=facts.lock_file if facts.lock_present else None,
-        lock_present=facts.lock_present,
         lock_consistent=facts.lock_consistent,
         lock_note=facts.lock_note,
         inputs=tuple(dict.fromkeys(i for i in facts.inputs if facts.lock_present or i != facts.lock_file)),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ..facts import ManagerFacts
 from ..project import Project, expect, group_names, pep621_name, pep621_requirements, pep621_scripts, requires_python
+from .base import InstallTraits
 
 NAME = "hatch"
+INSTALL = InstallTraits("declared", resolved=False)
 BACKEND = "hatchling.build"
 
 
@@ -18,7 +20,7 @@ def detect(project: Project) -> tuple[bool, str] | None:
 
 
 def inspect(project: Project) -> ManagerFacts:
-    facts = ManagerFacts(NAME, installable=project.build_backend is not None, build_backend=project.build_backend)
+    facts = ManagerFacts(installable=project.build_backend is not None, build_backend=project.build_backend)
     facts.inputs = ["pyproject.toml"]
     facts.name = pep621_name(project)
     facts.requirements = pep621_requirements(project)

@@ -18,10 +18,12 @@ from ..project import (
     pep621_scripts,
     requires_python,
 )
+from .base import InstallTraits
 from .lockgraph import assign_groups
 
 NAME = "pdm"
 LOCK = "pdm.lock"
+INSTALL = InstallTraits("pdm", lock=LOCK, lock_command="pdm lock", tool="pdm", tree_packages="deps-step")
 
 
 def detect(project: Project) -> tuple[bool, str] | None:
@@ -36,7 +38,7 @@ def inspect(project: Project) -> ManagerFacts:
     if project.pyproject is None:
         raise InspectError(LOCK, "pdm.lock without pyproject.toml")
     pdm = project.pyproject_table("tool", "pdm")
-    facts = ManagerFacts(NAME, lock_file=LOCK, lock_present=project.exists(LOCK), inputs=["pyproject.toml", LOCK])
+    facts = ManagerFacts(lock_file=LOCK, lock_present=project.exists(LOCK), inputs=["pyproject.toml", LOCK])
     facts.name = pep621_name(project)
     facts.build_backend = project.build_backend
     facts.installable = facts.build_backend is not None and pdm.get("distribution", True) is not False
@@ -54,7 +56,7 @@ def inspect(project: Project) -> ManagerFacts:
         facts.path_packages = facts.locked_directories(("directory", "path"))
         facts.inputs += [d for _, d in facts.path_packages]  # PDM installs them in the deps step
     else:
-        facts.lock_note = "no pdm.lock: run `pdm lock` so builds are reproducible"
+        facts.lock_note = INSTALL.missing_lock()
     return facts
 
 

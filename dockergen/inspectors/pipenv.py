@@ -10,10 +10,20 @@ from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Requiremen
 from ..project import Project, expect, normalize
 from ..python_version import parse_pin
 from . import setuptools
+from .base import InstallTraits
 
 NAME = "pipenv"
 MANIFEST = "Pipfile"
 LOCK = "Pipfile.lock"
+INSTALL = InstallTraits(
+    "pipenv",
+    lock=LOCK,
+    lock_command="pipenv lock",
+    tool="pipenv",
+    tree_packages="deps-step",
+    frozen="pipenv sync without pipenv verify: dockergen checked the Pipfile hash here (and `dockergen check` "
+    "does), and pipenv releases compute it differently",
+)
 SECTIONS = {"packages": "main", "dev-packages": "develop"}
 NOT_CATEGORIES = {"source", "requires", "scripts", "pipfile", "pipenv", "packages", "dev-packages"}
 
@@ -30,7 +40,7 @@ def inspect(project: Project) -> ManagerFacts:
     if not project.exists(MANIFEST):
         raise InspectError(LOCK, "Pipfile.lock without its Pipfile")
     pipfile = project.toml(MANIFEST)
-    facts = ManagerFacts(NAME, lock_file=LOCK, lock_present=project.exists(LOCK), inputs=[MANIFEST, LOCK])
+    facts = ManagerFacts(lock_file=LOCK, lock_present=project.exists(LOCK), inputs=[MANIFEST, LOCK])
     facts.name = project.root.resolve().name
     facts.requirements = _requirements(pipfile)
     facts.groups = sorted({r.group for r in facts.requirements if r.group != "main"})
@@ -48,7 +58,7 @@ def inspect(project: Project) -> ManagerFacts:
         facts.path_packages = facts.locked_directories(("path",))
         facts.inputs += [d for _, d in facts.path_packages]  # pipenv installs them in the deps step
     else:
-        facts.lock_note = "no Pipfile.lock: run `pipenv lock` so builds are reproducible"
+        facts.lock_note = INSTALL.missing_lock()
     itself = any(p.source.kind == "path" and p.source.url in (".", "./") for p in facts.packages)
     if setuptools.is_package(project) and not itself:
         # A package beside the lock that the Pipfile does not install: the lock pins its

@@ -18,10 +18,12 @@ from ..project import (
     requires_python,
     script_name,
 )
+from .base import InstallTraits
 from .lockgraph import assign_groups
 
 NAME = "poetry"
 LOCK = "poetry.lock"
+INSTALL = InstallTraits("poetry", lock=LOCK, lock_command="poetry lock", tool="poetry", exports=True)
 BACKEND = "poetry.core.masonry.api"
 # The parts of pyproject.toml that Poetry's content-hash covers (poetry/packages/locker.py, 2.x).
 LEGACY_KEYS = ("dependencies", "source", "extras", "dev-dependencies")
@@ -41,7 +43,7 @@ def inspect(project: Project) -> ManagerFacts:
     if project.pyproject is None:
         raise InspectError(LOCK, "poetry.lock without pyproject.toml")
     poetry = project.pyproject_table("tool", "poetry")
-    facts = ManagerFacts(NAME, lock_file=LOCK, lock_present=project.exists(LOCK), inputs=["pyproject.toml", LOCK])
+    facts = ManagerFacts(lock_file=LOCK, lock_present=project.exists(LOCK), inputs=["pyproject.toml", LOCK])
     name = pep621_name(project) or poetry.get("name")
     facts.name = expect(name, str, "pyproject.toml", "tool.poetry.name") if name is not None else None
     facts.build_backend = project.build_backend
@@ -59,7 +61,7 @@ def inspect(project: Project) -> ManagerFacts:
         _read_lock(project, facts)
         facts.path_packages = facts.locked_directories(("directory",))
     else:
-        facts.lock_note = "no poetry.lock: run `poetry lock` so builds are reproducible"
+        facts.lock_note = INSTALL.missing_lock()
     return facts
 
 

@@ -6,8 +6,10 @@ from typing import Any
 
 from ..facts import InspectError, LockedPackage, ManagerFacts, Source
 from ..project import Project, expect, normalize, pep621_name, pep621_scripts, requires_python
+from .base import InstallTraits
 
 NAME = "pylock"
+INSTALL = InstallTraits("pylock", uv=True)
 
 
 def lock_file(project: Project) -> str | None:
@@ -31,7 +33,7 @@ def _source(raw: dict[str, Any]) -> Source:
 
 def inspect(project: Project) -> ManagerFacts:
     lock = lock_file(project) or "pylock.toml"
-    facts = ManagerFacts(NAME, lock_file=lock, lock_present=True, inputs=[lock])
+    facts = ManagerFacts(lock_file=lock, lock_present=True, inputs=[lock])
     facts.name = pep621_name(project) or project.root.resolve().name
     facts.build_backend = project.build_backend
     facts.installable = facts.build_backend is not None

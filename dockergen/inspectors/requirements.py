@@ -5,8 +5,10 @@ from __future__ import annotations
 from ..facts import ManagerFacts
 from ..project import Project
 from . import reqfile, setuptools
+from .base import InstallTraits
 
 NAME = "requirements"
+INSTALL = InstallTraits("requirements", resolved=False)
 MAIN = "requirements.txt"
 DEV_FILES = ("requirements-dev.txt", "dev-requirements.txt", "requirements-test.txt", "test-requirements.txt")
 
@@ -16,7 +18,7 @@ def detect(project: Project) -> tuple[bool, str] | None:
 
 
 def inspect(project: Project) -> ManagerFacts:
-    facts = ManagerFacts(NAME, lock_file=MAIN, lock_present=True)
+    facts = ManagerFacts(lock_file=MAIN, lock_present=True)
     main = reqfile.parse(project, MAIN)
     facts.packages, facts.indexes, facts.inputs = list(main.packages), main.indexes, main.files
     facts.project_line, facts.local_paths = reqfile.split_local(main, MAIN)

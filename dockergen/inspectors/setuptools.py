@@ -17,9 +17,11 @@ from ..project import (
     script_name,
 )
 from . import reqfile
+from .base import InstallTraits
 from .setup_py import SetupCall, read_setup_py
 
 NAME = "setuptools"
+INSTALL = InstallTraits("declared", resolved=False)
 
 
 def detect(project: Project) -> tuple[bool, str] | None:
@@ -62,9 +64,7 @@ def _setup_cfg(project: Project) -> configparser.ConfigParser:
 
 
 def inspect(project: Project) -> ManagerFacts:
-    facts = ManagerFacts(
-        NAME, installable=True, build_backend=project.build_backend or "setuptools.build_meta:__legacy__"
-    )
+    facts = ManagerFacts(installable=True, build_backend=project.build_backend or "setuptools.build_meta:__legacy__")
     facts.inputs = [f for f in ("pyproject.toml", "setup.py", "setup.cfg") if project.exists(f)]
     cfg = _setup_cfg(project)
     call = read_setup_py(project) if project.exists("setup.py") else SetupCall()

@@ -19,10 +19,20 @@ from ..project import (
     pep621_scripts,
     requires_python,
 )
+from .base import InstallTraits
 from .lockgraph import assign_groups, install_conditions
 
 NAME = "uv"
 LOCK = "uv.lock"
+INSTALL = InstallTraits(
+    "uv",
+    lock=LOCK,
+    lock_command="uv lock",
+    uv=True,
+    frozen="uv sync --frozen: the lock was checked against pyproject.toml here (and by `dockergen check`); "
+    "a version bump alone does not fail the build",
+    cpu_variant=True,
+)
 SUPPORTED_VERSIONS = (1,)
 
 
@@ -37,7 +47,7 @@ def detect(project: Project) -> tuple[bool, str] | None:
 def inspect(project: Project) -> ManagerFacts:
     if project.pyproject is None:
         raise InspectError(LOCK if project.exists(LOCK) else "pyproject.toml", "uv project without pyproject.toml")
-    facts = ManagerFacts(NAME, lock_file=LOCK, lock_present=project.exists(LOCK))
+    facts = ManagerFacts(lock_file=LOCK, lock_present=project.exists(LOCK))
     facts.name = pep621_name(project)
     facts.build_backend = project.build_backend
     facts.installable = facts.build_backend is not None and project.pyproject_table("tool", "uv").get("package", True)
@@ -59,7 +69,7 @@ def inspect(project: Project) -> ManagerFacts:
             f"{d}/pyproject.toml" if project.exists(f"{d}/pyproject.toml") else d for _, d in facts.path_packages
         ]
     else:
-        facts.lock_note = "no uv.lock: run `uv lock` so builds are reproducible"
+        facts.lock_note = INSTALL.missing_lock()
     return facts
 
 

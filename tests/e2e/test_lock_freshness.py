@@ -60,7 +60,7 @@ def test_a_version_bump_without_relocking_still_builds(locked_project):
     assert not uv_lock_check(uv, project), "uv itself calls the lock out of date"
     facts, plan = dockergen.plan(project, python="3.11")
     assert facts.lock_consistent is True and "1.1.0 is not the lock's 1.0.0" in facts.lock_note
-    assert plan.frozen
+    assert plan.deps.frozen
     write(project, python="3.11")
     tag = "dockergen-e2e/bumped:test"
     docker("build", "-t", tag, str(project))
@@ -78,7 +78,7 @@ def test_dynamic_dependencies_are_not_compared_and_install_frozen(make_project):
     )
     facts, plan = dockergen.plan(project, entrypoint="python")
     assert facts.lock_consistent is None and "dynamic" in facts.lock_note
-    assert plan.frozen
+    assert plan.deps.frozen
 
 
 def test_only_the_workspace_members_the_project_runs_with_are_built(lock_tool, make_project):
