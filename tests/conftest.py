@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .samples import EXPECTATIONS_FILE
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 
@@ -55,11 +57,11 @@ def make_project(tmp_path: Path):
 
 @pytest.fixture
 def sample_copy(tmp_path: Path):
-    """A writable copy of a sample project."""
+    """A writable copy of a sample project, without the tests' dockergen-test.toml (not the project's)."""
 
     def copy(name: str) -> Path:
         target = tmp_path / name
-        shutil.copytree(SAMPLES / name, target)
+        shutil.copytree(SAMPLES / name, target, ignore=shutil.ignore_patterns(EXPECTATIONS_FILE))
         return target
 
     return copy

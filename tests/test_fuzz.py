@@ -30,6 +30,8 @@ from dockergen.cli import main
 from dockergen.facts import InspectError
 from dockergen.project import MAX_FILE_BYTES, tomllib
 
+from .samples import EXPECTATIONS_FILE
+
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 
 
@@ -42,12 +44,13 @@ def fuzz(examples: int) -> settings:
 
 
 def _read_samples() -> dict[str, dict[str, bytes]]:
+    """Each sample's files, less the tests' expectations (dockergen-test.toml), which are not the project's."""
     out = {}
     for sample in sorted(p for p in SAMPLES_DIR.iterdir() if p.is_dir()):
         out[sample.name] = {
             path.relative_to(sample).as_posix(): path.read_bytes()
             for path in sorted(sample.rglob("*"))
-            if path.is_file() and "__pycache__" not in path.parts
+            if path.is_file() and "__pycache__" not in path.parts and path.name != EXPECTATIONS_FILE
         }
     return out
 

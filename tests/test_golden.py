@@ -17,14 +17,14 @@ import pytest
 from dockergen.api import generate
 
 from .conftest import ROOT, SAMPLES
+from .samples import expectations
 
 GOLDEN = ROOT / "tests" / "golden"
 SAMPLE_NAMES = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
-# Extra golden Dockerfiles made with options: the CUDA sample's other variant and strategy.
+# Extra golden Dockerfiles made with options (a sample's [[variants]]): the CUDA sample's other
+# variant and strategy.
 VARIANTS = {
-    ("uv-torch", "Dockerfile.cpu"): {"variant": "cpu"},
-    ("uv-torch", "Dockerfile.cuda-toolkit"): {"cuda": "12.8"},
-    ("uv-torch", "Dockerfile.cuda-toolkit-cpu"): {"cuda": "12.8", "variant": "cpu"},
+    (name, variant.file): variant.options for name, sample in expectations().items() for variant in sample.variants
 }
 
 

@@ -13,79 +13,41 @@ from dockergen.api import generate, inspect
 from dockergen.cli import main
 
 from .conftest import SAMPLES
+from .samples import expectations
 
-# sample: (manager, python, installable, entrypoint command, runtime pins that must be there)
-EXPECTED = {
-    "uv-fastapi": (
-        "uv",
-        "3.13",
-        True,
-        ["uvicorn", "uv_fastapi.main:app", "--host", "0.0.0.0", "--port", "8000"],
-        {"fastapi": "0.165.0", "uvicorn": "0.54.0", "pydantic-core": "2.50.5"},
-    ),
-    "uv-workspace": ("uv", "3.11", False, ["python", "main.py"], {"httpx": "0.28.1", "attrs": "26.1.0"}),
-    "poetry-django": (
-        "poetry",
-        "3.13",
-        False,
-        ["gunicorn", "--bind", "0.0.0.0:8000", "mysite.wsgi:application"],
-        {"django": "5.2.19", "gunicorn": "27.0.1"},
-    ),
-    "poetry-legacy": ("poetry", "3.11", True, ["legacy-cli"], {"click": "8.5.1"}),
-    "pdm-flask": ("pdm", "3.13", False, ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"], {"flask": "3.1.3"}),
-    "pipenv-app": ("pipenv", "3.11", False, ["python", "main.py"], {"requests": "2.34.2", "urllib3": "2.8.0"}),
-    "piptools-psycopg": (
-        "pip-tools",
-        "3.11",
-        False,
-        ["python", "app.py"],
-        {"psycopg2": "2.9.13", "sqlalchemy": "2.1.9"},
-    ),
-    "piptools-editable": ("pip-tools", "3.11", True, ["pte"], {"click": "8.5.1"}),
-    "uv-path-dep": ("uv", "3.11", False, ["python", "main.py"], {"greeting": "0.1.0", "six": "1.17.0"}),
-    "poetry-path-dep": ("poetry", "3.11", False, ["python", "main.py"], {"greeting": "0.1.0", "six": "1.17.0"}),
-    "pdm-path-dep": ("pdm", "3.11", False, ["python", "main.py"], {"greeting": "0.1.0", "six": "1.17.0"}),
-    "pipenv-path-dep": ("pipenv", "3.11", False, ["python", "main.py"], {"click": "8.5.1", "six": "1.17.0"}),
-}
-DEV_ONLY = {
-    "uv-fastapi": "pytest",
-    "poetry-django": "pytest",
-    "poetry-legacy": "pytest",
-    "pdm-flask": "pytest",
-    "pipenv-app": "pytest",
-    "piptools-psycopg": "pytest",
-}
+# The samples whose inspection is checked: those whose dockergen-test.toml gives manager, python, etc.
+INSPECTED = {name: sample for name, sample in expectations().items() if sample.manager is not None}
 
 
-@pytest.mark.parametrize("sample", sorted(EXPECTED))
+@pytest.mark.parametrize("sample", sorted(INSPECTED))
 def test_sample_facts(sample):
-    manager, python, installable, command, pins = EXPECTED[sample]
+    expected = INSPECTED[sample]
     facts = inspect(SAMPLES / sample)
-    assert facts.manager == manager
-    assert facts.python.version == python
-    assert facts.installable is installable
-    assert facts.entrypoint is not None and list(facts.entrypoint.command) == command
+    assert facts.manager == expected.manager
+    assert facts.python.version == expected.python
+    assert facts.installable is expected.installable
+    assert facts.entrypoint is not None and list(facts.entrypoint.command) == list(expected.entrypoint)
     assert facts.lock_file and facts.lock_consistent is True, facts.lock_note
     runtime = {p.name: p.version for p in facts.runtime_packages}
-    for name, version in pins.items():
+    for name, version in expected.pins.items():
         assert runtime.get(name) == version, name
-    if sample in DEV_ONLY:
-        assert DEV_ONLY[sample] not in runtime
-        assert any(p.name == DEV_ONLY[sample] for p in facts.packages), "dev packages are kept, apart"
+    if expected.dev_only is not None:
+        assert expected.dev_only not in runtime
+        assert any(p.name == expected.dev_only for p in facts.packages), "dev packages are kept, apart"
 
 
-@pytest.mark.parametrize("sample", sorted(EXPECTED))
+@pytest.mark.parametrize("sample", sorted(INSPECTED))
 def test_cli_json_is_stable_and_complete(sample):
     result = CliRunner().invoke(main, ["inspect", "--json", str(SAMPLES / sample)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["schema"] == 2
-    assert data["manager"] == EXPECTED[sample][0]
+    assert data["manager"] == INSPECTED[sample].manager
     assert data["plan_error"] is None
-    assert data["plan"]["python"] == EXPECTED[sample][1]
+    assert data["plan"]["python"] == INSPECTED[sample].python
     stages = ("images", "base", "deps", "project", "libraries", "runner", "layers")
     assert set(stages) <= set(data["plan"]), "the plan is nested by stage (schema 2)"
-    assert data["plan"]["runner"]["command"] == EXPECTED[sample][3]
+    assert data["plan"]["runner"]["command"] == list(INSPECTED[sample].entrypoint)
 
 
 def test_uv_lock_records_wheels_per_package():
@@ -157,21 +119,15 @@ def test_piptools_hashes_are_seen():
     assert all(p.hashed for p in facts.runtime_packages)
 
 
-# How to make each sample's lock stale: an edit to the manifest the lock no longer matches.
-STALE_EDITS = {
-    "uv-fastapi": ("pyproject.toml", '"fastapi', '"rich",\n    "fastapi'),
-    "poetry-django": ("pyproject.toml", '"django', '"rich",\n    "django'),
-    "poetry-legacy": ("pyproject.toml", "click = ", 'rich = "*"\nclick = '),
-    "pdm-flask": ("pyproject.toml", '"flask', '"rich",\n    "flask'),
-    "pipenv-app": ("Pipfile", "requests = ", 'rich = "*"\nrequests = '),
-    "piptools-psycopg": ("requirements.in", "sqlalchemy", "rich\nsqlalchemy"),
-}
+# How to make each sample's lock stale: an edit to the manifest the lock no longer matches ([stale]).
+STALE_EDITS = {name: sample.stale for name, sample in expectations().items() if sample.stale is not None}
 
 
 @pytest.mark.parametrize("sample", sorted(STALE_EDITS))
 def test_stale_lock_is_detected(sample, sample_copy):
     path: Path = sample_copy(sample)
-    name, old, new = STALE_EDITS[sample]
+    edit = STALE_EDITS[sample]
+    name, old, new = edit.file, edit.old, edit.new
     text = (path / name).read_text()
     assert old in text, f"{sample}/{name} no longer contains {old!r}"
     (path / name).write_text(text.replace(old, new, 1))

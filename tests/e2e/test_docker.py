@@ -19,31 +19,20 @@ import pytest
 
 from dockergen.api import write
 
+from ..samples import expectations
 from .engine import docker, free_port, wait_for_port
 
 pytestmark = pytest.mark.docker
 
-# sample: (command given to `docker run`, empty for the image's own CMD; text its output must contain)
+# sample: (command given to `docker run`, empty for the image's own CMD; text its output must contain),
+# from the [smoke] table of the sample's dockergen-test.toml.
 SMOKE = {
-    "uv-fastapi": (["uv-fastapi", "--help"], "Run the uv-fastapi web service"),
-    "uv-workspace": ([], "Hello, workspace! (from ws-lib)"),
-    "uv-path-dep": ([], "Hello, path! (greeting, six 1.17.0)"),
-    "poetry-path-dep": ([], "Hello, path! (greeting, six 1.17.0)"),
-    "pdm-path-dep": ([], "Hello, path! (greeting, six 1.17.0)"),
-    "pipenv-path-dep": ([], "Hello, path! (greeting, six 1.17.0)"),
-    "poetry-django": (["python", "manage.py", "check"], "System check identified no issues"),
-    "poetry-legacy": (["legacy-cli", "--name", "e2e"], "Hello, e2e!"),
-    "pdm-flask": (["python", "-c", "import app; print(app.app.name)"], "app"),
-    "pipenv-app": ([], "requests 2.34.2"),
-    "piptools-psycopg": ([], "psycopg2 2.9.13"),
-    "piptools-editable": (["pte", "--name", "e2e"], "Hello, e2e! (pte, click 8.5.1)"),
-    "hatch-cli": (["hatch-cli", "--help"], "usage"),
-    "pylock-app": ([], "pylock-app: 2 workers (PyYAML 6.0.4)"),
-    "requirements-plain": ([], "Hello, world! (requests 2.32.5, click "),
-    "setuppy-pkg": (["setuppy-pkg", "--help"], "usage"),
+    name: (list(sample.smoke.command), sample.smoke.output)
+    for name, sample in expectations().items()
+    if sample.smoke is not None
 }
-# Web samples: the image's own CMD serves HTTP on port 8000, probed from inside the container.
-WEB = {"uv-fastapi": "/health", "poetry-django": "/", "pdm-flask": "/"}
+# Web samples (web_path): the image's own CMD serves HTTP on port 8000, probed from inside the container.
+WEB = {name: sample.web_path for name, sample in expectations().items() if sample.web_path is not None}
 
 
 def build(path: Path, tag: str) -> float:
