@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dockergen.api import generate, inspect
+from dockergen.api import inspect
 from dockergen.cli import main
 
 from .conftest import SAMPLES
@@ -77,35 +77,10 @@ def test_pipenv_python_comes_from_the_pipfile():
     assert facts.python.reasons[0] == "Pipfile python_version pins 3.11"
 
 
-@pytest.mark.parametrize("sample", ["uv-path-dep", "poetry-path-dep"])
-def test_path_packages_are_seen_and_built_in_the_project_stage(sample):
-    facts = inspect(SAMPLES / sample)
-    assert facts.path_packages == (("greeting", "libs/greeting"),)
-    dockerfile = generate(SAMPLES / sample)["Dockerfile"]
-    assert "uv build --python /usr/local/bin/python3.11 --wheel --out-dir /dist /src/libs/greeting" in dockerfile
-    if sample == "uv-path-dep":  # uv needs the library's manifest to check the lock, and must not install it yet
-        assert "--mount=type=bind,source=libs/greeting/pyproject.toml,target=libs/greeting/pyproject.toml" in dockerfile
-        assert "--no-install-package greeting" in dockerfile
-    else:  # every other package is hashed: uv installs the export, less the library's file: line
-        assert "sed -i -E '/^[^ ]+ @ file:/d' /tmp/requirements.txt" in dockerfile
-
-
-def test_a_uv_path_package_without_pyproject_is_mounted_whole_for_its_metadata(sample_copy):
-    path = sample_copy("uv-path-dep")
-    (path / "libs/greeting/pyproject.toml").unlink()
-    (path / "libs/greeting/setup.py").write_text("from setuptools import setup\nsetup(name='greeting')\n")
-    dockerfile = generate(path)["Dockerfile"]
-    assert "--mount=type=bind,source=libs/greeting,target=libs/greeting,rw \\\n" in dockerfile
-    assert "--no-install-package greeting" in dockerfile and "/dist /src/libs/greeting" in dockerfile
-
-
-@pytest.mark.parametrize("sample", ["pdm-path-dep", "pipenv-path-dep"])
-def test_pdm_and_pipenv_build_path_packages_in_the_deps_step_from_a_writable_mount(sample):
-    facts = inspect(SAMPLES / sample)
-    assert facts.path_packages == (("greeting", "libs/greeting"),)
-    dockerfile = generate(SAMPLES / sample)["Dockerfile"]
-    assert "--mount=type=bind,source=libs/greeting,target=libs/greeting,rw" in dockerfile
-    assert "FROM base AS project" not in dockerfile
+@pytest.mark.parametrize("sample", ["uv-path-dep", "poetry-path-dep", "pdm-path-dep", "pipenv-path-dep"])
+def test_path_packages_are_seen(sample):
+    """Where each manager builds them is a plan decision: tests/test_plan.py."""
+    assert inspect(SAMPLES / sample).path_packages == (("greeting", "libs/greeting"),)
 
 
 def test_piptools_project_line_is_seen_apart_from_the_packages():

@@ -1,0 +1,187 @@
+"""Decisions asserted on the plan, not on substrings of the Dockerfile it renders.
+
+The golden files show how a plan renders; these tests say what was decided and why, so the
+templates can change without touching them. Samples are real projects locked by the real tools.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import dockergen
+from dockergen.facts import InspectError
+from dockergen.inspectors import MODULES
+from dockergen.plan import WITHOUT_PROJECT, BuildPlan, tools
+from dockergen.render import _templates_dir
+
+from .conftest import SAMPLES
+
+
+def plan_of(path: Path, **options: object) -> BuildPlan:
+    return dockergen.plan(path, **options)[1]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.NAME)
+def test_every_inspector_declares_install_traits_that_resolve(module):
+    traits = module.INSTALL
+    assert (_templates_dir() / "managers" / f"{traits.template}.j2").is_file()
+    assert traits.tool is None or "pip" in tools()[traits.tool], "a tool is pip-installed into /opt/<tool>"
+    assert (traits.lock is None) is (traits.lock_command is None)
+    assert traits.tree_packages in ("project-stage", "deps-step")
+
+
+@pytest.mark.parametrize(
+    ("sample", "template", "tool", "uv"),
+    [
+        ("uv-fastapi", "uv", None, True),
+        ("poetry-legacy", "poetry", "poetry", True),  # exports for uv
+        ("pdm-flask", "pdm", "pdm", False),
+        ("pipenv-app", "pipenv", "pipenv", False),
+        ("pylock-app", "pylock", None, True),
+        ("piptools-psycopg", "pip-tools", None, False),
+        ("hatch-cli", "declared", None, True),  # the project wheel is built by uv
+        ("requirements-plain", "requirements", None, False),
+        ("setuppy-pkg", "declared", None, True),
+    ],
+)
+def test_each_manager_installs_with_its_template_tool_and_uv_when_needed(sample, template, tool, uv):
+    plan = plan_of(SAMPLES / sample)
+    assert plan.deps.template == template
+    assert (plan.deps.tool.name if plan.deps.tool else None) == tool
+    assert (plan.images.uv is not None) is uv
+
+
+def test_a_missing_lock_names_the_command_that_writes_it(sample_copy):
+    path = sample_copy("pdm-flask")
+    (path / "pdm.lock").unlink()
+    with pytest.raises(InspectError, match=r"no pdm\.lock beside it: .*run `pdm lock` first"):
+        plan_of(path)
+
+
+def test_uv_path_package_is_left_out_of_the_sync_and_built_in_the_project_stage():
+    plan = plan_of(SAMPLES / "uv-path-dep")
+    assert plan.deps.tree_packages == ("greeting",) and plan.deps.left_out == ("greeting",)
+    assert "libs/greeting/pyproject.toml" in plan.deps.inputs and plan.deps.writable_inputs == ()
+    assert plan.project is not None and plan.project.wheel_dirs == ("libs/greeting",)
+
+
+def test_poetry_path_package_leaves_the_export_and_is_built_in_the_project_stage():
+    plan = plan_of(SAMPLES / "poetry-path-dep")
+    assert plan.deps.installs_export and plan.deps.require_hashes  # every other package is hashed
+    assert plan.deps.tree_packages == ("greeting",)
+    assert plan.project is not None and plan.project.wheel_dirs == ("libs/greeting",)
+
+
+def test_a_uv_path_package_without_pyproject_is_mounted_whole_and_writable(sample_copy):
+    path = sample_copy("uv-path-dep")
+    (path / "libs/greeting/pyproject.toml").unlink()
+    (path / "libs/greeting/setup.py").write_text("from setuptools import setup\nsetup(name='greeting')\n")
+    plan = plan_of(path)
+    assert plan.deps.writable_inputs == ("libs/greeting",)
+    assert plan.deps.left_out == ("greeting",)
+    assert plan.project is not None and plan.project.wheel_dirs == ("libs/greeting",)
+
+
+@pytest.mark.parametrize("sample", ["pdm-path-dep", "pipenv-path-dep"])
+def test_pdm_and_pipenv_build_path_packages_in_the_deps_step(sample):
+    plan = plan_of(SAMPLES / sample)
+    assert plan.deps.writable_inputs == ("libs/greeting",)
+    assert plan.deps.tree_packages == () and plan.deps.left_out == ()
+    assert plan.project is None  # nothing is left for a project stage
+
+
+def test_uv_workspace_members_are_left_out_together_and_built_as_wheels():
+    plan = plan_of(SAMPLES / "uv-workspace")
+    assert plan.deps.leaves_out_workspace
+    assert plan.project is not None and plan.project.wheel_dirs == ("packages/ws-lib",)
+    assert not plan.project.builds_project  # the workspace root is an app, not a package
+
+
+def test_a_requirements_file_installing_the_project_is_installed_without_that_line():
+    plan = plan_of(SAMPLES / "piptools-editable")
+    assert plan.deps.drops_project_line and plan.deps.requirements_file == WITHOUT_PROJECT
+    assert plan.project is not None and plan.project.builds_project
+
+
+def test_a_hashed_compiled_file_is_installed_with_require_hashes_and_libraries_are_scanned():
+    plan = plan_of(SAMPLES / "piptools-psycopg")
+    assert plan.deps.require_hashes and plan.deps.requirements_file == "requirements.txt"
+    assert "libpq-dev" in plan.base.apt and plan.base.apt_for == ("psycopg2",)
+    assert plan.images.builder == "python:3.11-bookworm"  # compiling needs the full image
+    assert plan.libraries is not None and not plan.libraries.project
+    assert plan.runner.apt_for == ("psycopg2",)
+
+
+def test_a_wheel_only_lock_builds_in_the_slim_image_with_no_library_scan():
+    plan = plan_of(SAMPLES / "uv-fastapi")
+    assert plan.images.builder == plan.images.runner == "python:3.13-slim-trixie"
+    assert plan.base.apt == () and plan.libraries is None
+
+
+def test_a_current_uv_lock_installs_frozen_and_a_stale_one_is_checked(sample_copy):
+    assert plan_of(SAMPLES / "uv-fastapi").deps.frozen
+    path = sample_copy("uv-fastapi")
+    text = (path / "pyproject.toml").read_text()
+    (path / "pyproject.toml").write_text(text.replace('"fastapi', '"rich",\n    "fastapi', 1))
+    plan = plan_of(path)
+    assert not plan.deps.frozen
+    assert any(reason.startswith("WARNING uv.lock is stale") for reason in plan.reasons)
+
+
+def test_pipenv_syncs_without_verify_only_when_dockergen_found_the_lock_current():
+    assert plan_of(SAMPLES / "pipenv-app").deps.frozen
+    assert not plan_of(SAMPLES / "pdm-flask").deps.frozen  # pdm checks its own lock
+
+
+def test_the_cpu_variant_swaps_the_gpu_runtime_for_cpu_torch():
+    gpu, cpu = plan_of(SAMPLES / "uv-torch"), plan_of(SAMPLES / "uv-torch", variant="cpu")
+    assert gpu.runner.gpu_env and gpu.deps.left_out == () and gpu.deps.cpu_torch == ()
+    assert not cpu.runner.gpu_env
+    assert "torch" in cpu.deps.left_out and any(name.startswith("nvidia-") for name in cpu.deps.left_out)
+    assert [spec.split("==")[0] for spec in cpu.deps.cpu_torch] == ["torch"]
+    assert cpu.deps.cpu_index.startswith("https://download.pytorch.org/whl/cpu")
+
+
+def test_the_cpu_variant_is_refused_for_a_manager_that_cannot_swap_packages(make_project):
+    lock = "[metadata]\nlock_version = '4.5'\ncontent_hash = 'sha256:0'\n[[package]]\nname = 'torch'\n"
+    lock += "version = '2.9.1'\nfiles = [{file = 'torch-2.9.1-cp311-cp311-manylinux_2_28_x86_64.whl', hash = 'x'}]\n"
+    path = make_project(
+        {
+            "pyproject.toml": '[project]\nname = "t"\nversion = "1"\ndependencies = ["torch"]\n',
+            "pdm.lock": lock,
+            "main.py": "print(1)\n",
+        }
+    )
+    with pytest.raises(InspectError, match="--variant cpu is supported for uv projects only"):
+        plan_of(path, variant="cpu", cuda="12.8", python="3.11")
+
+
+def test_the_toolkit_strategy_uses_cuda_images_with_a_uv_managed_python():
+    plan = plan_of(SAMPLES / "uv-torch", cuda="12.8")
+    assert plan.images.python_install and plan.images.uv is not None
+    assert plan.images.builder.startswith("nvidia/cuda:") and "-devel-" in plan.images.builder
+    assert plan.images.runner.startswith("nvidia/cuda:") and "-runtime-" in plan.images.runner
+
+
+@pytest.mark.parametrize(("layers", "own", "shared"), [(1, 0, 0), (2, 0, 1), (16, 6, 9), (64, 6, 57)])
+def test_layers_give_the_largest_packages_their_own_and_the_rest_share(sample_copy, layers, own, shared):
+    plan = plan_of(SAMPLES / "uv-fastapi", layers=layers)
+    assert (plan.layers.total, plan.layers.own, plan.layers.shared) == (layers, own, shared)
+    assert plan.layers.split is (layers > 1)
+
+
+def test_declared_requirements_install_by_name_without_a_lock():
+    plan = plan_of(SAMPLES / "hatch-cli")
+    assert plan.deps.declared and plan.deps.lock_file is None and plan.deps.requirements_file is None
+    assert plan.project is not None and plan.project.builds_project
+
+
+def test_the_runner_gets_the_settings_user_port_and_apt(sample_copy):
+    path = sample_copy("uv-fastapi")
+    with (path / "pyproject.toml").open("a") as file:
+        file.write('\n[tool.dockergen]\nuser = "svc"\nuid = 20000\nport = 9000\napt = {run = ["curl"]}\n')
+    runner = plan_of(path).runner
+    assert (runner.user, runner.uid, runner.port, runner.apt) == ("svc", 20000, 9000, ("curl",))
+    assert runner.healthcheck and runner.apt_for == ()  # the setting, not a package, wants curl
