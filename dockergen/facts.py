@@ -127,6 +127,7 @@ class ManagerFacts:
     path_packages: list[tuple[str, str]] = field(default_factory=list)  # (name, directory) the lock installs from
     notes: list[str] = field(default_factory=list)  # what the inspector could not read, for `inspect`
     unusable: str = ""  # why the lock cannot install in a Linux image at all: another source of truth wins
+    export_problem: str = ""  # why the manager's export of this lock fails: its own installer installs it
 
     def locked_directories(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
         """(name, directory) of the runtime packages the lock installs from the project tree, other
@@ -171,6 +172,7 @@ class ProjectFacts:
     compiles_extensions: bool = False  # the project's own wheel has compiled modules
     state_dirs: tuple[str, ...] = ()  # root directories the .gitignore names as the app's own state (data, logs)
     path_packages: tuple[tuple[str, str], ...] = ()  # (name, directory): runtime packages locked from the tree
+    export_problem: str = ""  # why the manager's export of this lock fails: its own installer installs it
     notes: tuple[str, ...] = ()
 
     @property

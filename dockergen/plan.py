@@ -468,6 +468,9 @@ def _installs_export(facts: ProjectFacts, traits: InstallTraits, hashed: bool, r
     if any(index.credentials for index in facts.indexes):
         reasons.append(f"{tool} installs the lock: a source URL carries credentials, which its export leaves out")
         return False
+    if facts.export_problem:
+        reasons.append(f"{tool} installs the lock: its export fails on it ({facts.export_problem})")
+        return False
     reasons.append(f"{tool} exports the lock (refusing a stale one); uv installs it and checks every hash")
     return True
 

@@ -122,3 +122,42 @@ def test_a_pep_621_license_file_is_mounted_because_poetry_reads_it(make_project)
 
 def test_a_missing_license_file_is_not_mounted(make_project):
     assert "LICENSE" not in deps_step(project(make_project, CLICK, extra='license = { file = "LICENSE" }\n'))
+
+
+def _numpy(version: str, python: str) -> str:
+    return f"""\
+[[package]]
+name = "numpy"
+version = "{version}"
+description = ""
+optional = false
+python-versions = "{python}"
+files = [
+    {{file = "numpy-{version}.tar.gz", hash = "sha256:{CLICK_SHA256}"}},
+]
+"""
+
+
+@pytest.mark.parametrize("lock_version", ["2.0", "2.1"])
+def test_a_package_at_several_versions_in_a_lock_without_markers_is_installed_by_poetry(make_project, lock_version):
+    """poetry-plugin-export walks the graph of a lock with no markers per package (Poetry 1.x
+    writes lock-version 2.0), and the walk fails on a package locked once per Python range."""
+    lock = _numpy("1.26.4", ">=3.9") + "\n" + _numpy("2.2.6", ">=3.10")
+    if lock_version == "2.1":  # Poetry 2 records each package's groups and markers: the export reads them
+        lock = lock.replace(
+            "optional = false\n", 'optional = false\ngroups = ["main"]\nmarkers = "python_version >= \\"3.10\\""\n'
+        )
+    path = make_project(
+        {
+            "pyproject.toml": PYPROJECT.format(sources="", extra="").replace('["click"]', '["numpy"]'),
+            "poetry.lock": lock + METADATA.replace('"2.1"', f'"{lock_version}"'),
+            "app.py": "print(1)\n",
+        }
+    )
+    step = deps_step(path)
+    if lock_version == "2.0":
+        assert "poetry sync --no-interaction" in step and "poetry export" not in step
+        reasons = plan(path, entrypoint="python app.py")[1].reasons
+        assert any("its export fails on it (numpy locked at several versions" in line for line in reasons)
+    else:
+        assert "poetry export" in step and "poetry sync" not in step

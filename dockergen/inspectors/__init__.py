@@ -140,6 +140,7 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
         project_line=facts.project_line,
         local_paths=tuple(facts.local_paths),
         path_packages=tuple(facts.path_packages),
+        export_problem=facts.export_problem,
         entrypoint=entry,
         entrypoint_candidates=tuple(candidates),
         settings=settings,

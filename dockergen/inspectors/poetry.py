@@ -175,6 +175,7 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
                 hashed=any(f.get("hash") for f in files),
             )
         )
+    facts.export_problem = _export_problem(raws, groups)
     recorded = metadata.get("content-hash")
     if not isinstance(recorded, str):
         facts.lock_note = "poetry.lock has no content-hash: cannot tell whether it is current"
@@ -183,6 +184,19 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
     else:
         facts.lock_consistent = False
         facts.lock_note = "poetry.lock is stale: content-hash differs from pyproject.toml; run `poetry lock`"
+
+
+def _export_problem(raws: list[dict[str, Any]], groups: dict[str, tuple[str, ...]]) -> str:
+    """A lock older than 2.1 records no markers per package, so poetry-plugin-export walks the
+    dependency graph instead, and that walk fails on a package locked at several versions (one
+    per Python range): "Dependency walk failed" (python-poetry/poetry-plugin-export#183)."""
+    if all(isinstance(p.get("markers"), str) or isinstance(p.get("groups"), list) for p in raws):
+        return ""
+    names = [normalize(p["name"]) for p in raws]
+    several = sorted({n for n in names if names.count(n) > 1 and "main" in groups.get(n, ())})
+    if not several:
+        return ""
+    return f"{', '.join(several)} locked at several versions in a lock with no markers per package (lock-version 2.0)"
 
 
 def _groups(raws: list[dict[str, Any]], reqs: list[Requirement]) -> dict[str, tuple[str, ...]]:
