@@ -111,30 +111,43 @@ def _choose_unpinned(
         where = constraints[0][0] if constraints else "project"
         raise _error(where, "no released CPython satisfies " + " and ".join(satisfied))
     binary = [p for p in packages if version_specific(p)]
-    if binary:
+    if any(p.files for p in binary):
+        return _by_recorded_wheels(candidates, binary, allowed_by)
+    fit, ruled_out = candidates, ""
+    if binary:  # pins without file names: the table keeps the minors they were made for
         missing = {minor: [p.name for p in binary if lacks_wheel(p, minor)] for minor in candidates}
-        best = min(reversed(candidates), key=lambda minor: len(missing[minor]))
-        newer = [m for m in candidates if _key(m) > _key(best)]
-        why = f"newest release on which every locked package with version-specific wheels has one ({allowed_by})"
-        if missing[best]:
-            why = f"fewest locked packages without a wheel ({', '.join(missing[best][:5])}) ({allowed_by})"
-        if newer:
-            why += "; " + ", ".join(f"{m} lacks {len(missing[m])} ({', '.join(missing[m][:3])})" for m in newer)
-        return PythonChoice(best, (why,))
+        fewest = min(len(names) for names in missing.values())
+        fit = [minor for minor in candidates if len(missing[minor]) == fewest]
+        out = [f"{m} ({', '.join(missing[m][:3])})" for m in candidates if m not in fit]
+        ruled_out = f"; no wheel of the pinned version for {', '.join(out)} (data/wheel_minors.toml)" if out else ""
     for origin, minor in hints or []:
-        if minor in candidates:
-            return PythonChoice(minor, (f"the project names it: {origin} ({allowed_by})",))
-        if _key(minor) < _key(candidates[0]) and "compiled with" in origin:
-            oldest = candidates[0]  # pins made for an older Python fit the oldest one offered best
-            return PythonChoice(oldest, (f"oldest release offered: {origin} ({allowed_by})",))
-    mature = [m for m in candidates if released_on(m) <= (today or datetime.date.today()) - MATURE]
-    chosen = (mature or candidates)[-1]
+        if minor in fit:
+            return PythonChoice(minor, (f"the project names it: {origin} ({allowed_by}){ruled_out}",))
+        if _key(minor) < _key(fit[0]) and "compiled with" in origin:
+            oldest = fit[0]  # pins made for an older Python fit the oldest one offered best
+            return PythonChoice(oldest, (f"oldest release offered: {origin} ({allowed_by}){ruled_out}",))
+    mature = [m for m in fit if released_on(m) <= (today or datetime.date.today()) - MATURE]
+    chosen = (mature or fit)[-1]
     why = f"newest release out for {MATURE.days} days or more ({allowed_by})"
-    if chosen != candidates[-1]:
-        why += f"; {candidates[-1]} is newer, but its wheels are still appearing"
+    if chosen != fit[-1]:
+        why += f"; {fit[-1]} is newer, but its wheels are still appearing"
     elif not mature:
         why = f"newest released CPython ({allowed_by})"
-    return PythonChoice(chosen, (why,))
+    return PythonChoice(chosen, (why + ruled_out,))
+
+
+def _by_recorded_wheels(candidates: list[str], binary: list[LockedPackage], allowed_by: str) -> PythonChoice:
+    """The newest minor on which the lock's version-specific packages all have a wheel: the lock's
+    file names say so exactly."""
+    missing = {minor: [p.name for p in binary if lacks_wheel(p, minor)] for minor in candidates}
+    best = min(reversed(candidates), key=lambda minor: len(missing[minor]))
+    newer = [m for m in candidates if _key(m) > _key(best)]
+    why = f"newest release on which every locked package with version-specific wheels has one ({allowed_by})"
+    if missing[best]:
+        why = f"fewest locked packages without a wheel ({', '.join(missing[best][:5])}) ({allowed_by})"
+    if newer:
+        why += "; " + ", ".join(f"{m} lacks {len(missing[m])} ({', '.join(missing[m][:3])})" for m in newer)
+    return PythonChoice(best, (why,))
 
 
 def _key(minor: str) -> tuple[int, int]:
@@ -143,8 +156,11 @@ def _key(minor: str) -> tuple[int, int]:
 
 
 def version_specific(package: LockedPackage) -> bool:
-    """Whether the lock records wheels built for particular CPython versions (cp313-cp313-...):
-    such a package compiles from source on a version it has none for."""
+    """Whether the package has wheels built for particular CPython versions (cp313-cp313-...):
+    such a package compiles from source on a version it has none for. Known from the wheels the
+    lock records, or, for a pin with no file names, from data/wheel_minors.toml."""
+    if not package.files:
+        return _pinned(package) is not None and package.name in wheel_minors()
     return any(
         t.interpreter.startswith("cp3") and t.abi not in ("none", "abi3")
         for filename in package.wheels
@@ -153,8 +169,29 @@ def version_specific(package: LockedPackage) -> bool:
 
 
 def lacks_wheel(package: LockedPackage, minor: str) -> bool:
-    debian = default_debian(minor)
-    return installed_on(package, minor, "linux/amd64") and not has_wheel(package, minor, debian, "x86_64")
+    if not installed_on(package, minor, "linux/amd64"):
+        return False
+    if not package.files:
+        pin, span = _pinned(package), wheel_minors().get(package.name, {}).get(minor)
+        return pin is None or span is None or not span[0] <= pin <= span[1]
+    return not has_wheel(package, minor, default_debian(minor), "x86_64")
+
+
+def _pinned(package: LockedPackage) -> Version | None:
+    try:
+        return Version(package.version) if package.version else None
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def wheel_minors() -> dict[str, dict[str, tuple[Version, Version]]]:
+    """package -> minor -> (first, last) release with a manylinux x86_64 wheel for that minor."""
+    data = tomllib.loads(resources.files("dockergen").joinpath("data/wheel_minors.toml").read_text())
+    return {
+        name: {minor: (Version(span[0]), Version(span[1])) for minor, span in table.items()}
+        for name, table in data.items()
+    }
 
 
 def released_on(minor: str) -> datetime.date:

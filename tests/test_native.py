@@ -272,15 +272,16 @@ def test_a_native_package_with_no_recorded_files_may_compile_so_its_build_packag
 
 def test_online_files_choose_the_python_too(make_project, tmp_path, monkeypatch):
     """An old pin has wheels only for the Pythons out when it was published: PyPI's file list says
-    which, so --online builds for one of them instead of compiling on the newest."""
+    which, so --online builds for one of them instead of compiling on the newest (for a project
+    data/wheel_minors.toml does not know)."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     seed_pypi_cache(
         cache,
-        "greenlet",
-        ["greenlet-3.0.1.tar.gz"]
-        + [f"greenlet-3.0.1-cp3{m}-cp3{m}-manylinux_2_17_x86_64.manylinux2014_x86_64.whl" for m in (10, 11, 12)],
+        "oldnative",
+        ["oldnative-3.0.1.tar.gz"]
+        + [f"oldnative-3.0.1-cp3{m}-cp3{m}-manylinux_2_17_x86_64.manylinux2014_x86_64.whl" for m in (10, 11, 12)],
     )
-    path = make_project({"requirements.txt": "greenlet==3.0.1\n", "main.py": ""})
+    path = make_project({"requirements.txt": "oldnative==3.0.1\n", "main.py": ""})
     assert inspect(path).python.version != "3.12"
     assert inspect(path, online=True).python.version == "3.12"

@@ -130,3 +130,28 @@ def test_a_compiled_requirements_file_names_the_python_its_pins_fit(make_project
     old = [("requirements.txt, compiled with Python 3.7", "3.7")]
     choice = choose_python([], [], (), old, today=TODAY)
     assert choice.version == "3.8" and "oldest release offered" in choice.reasons[0]
+
+
+def test_pins_without_file_names_are_judged_by_the_wheel_table():
+    """A pip freeze from 2023: greenlet 3.0.1 has wheels up to CPython 3.12 (PyPI, in
+    data/wheel_minors.toml), and building it on 3.13 or later fails to compile."""
+    greenlet = LockedPackage("greenlet", "3.0.1")
+    choice = choose_python([], [], (greenlet, LockedPackage("click", "8.1.7")), today=TODAY)
+    assert choice.version == "3.12"
+    assert "no wheel of the pinned version for 3.13 (greenlet)" in choice.reasons[0]
+    hints = [("its CI workflows", "3.10"), ("tox.ini", "3.14")]
+    assert choose_python([], [], (greenlet,), hints, today=TODAY).version == "3.10"  # the project's word, if it fits
+    assert choose_python([], [], (LockedPackage("greenlet", "3.3.0"),), today=TODAY).version == "3.14"
+
+
+def test_the_wheel_table_is_well_formed():
+    from packaging.utils import canonicalize_name
+
+    from dockergen.python_version import wheel_minors
+
+    table = wheel_minors()
+    assert len(table) >= 50
+    for name, minors in table.items():
+        assert name == canonicalize_name(name), name
+        assert set(minors) <= set(released_minors()), name
+        assert all(first <= last for first, last in minors.values()), name
