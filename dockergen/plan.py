@@ -41,7 +41,6 @@ WEB_KINDS = ("django", "asgi", "wsgi", "streamlit")
 DEFAULT_LAYERS = 16
 PYPI = re.compile(r"^https://(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(/|$)")
 MAX_OWN_LAYERS = 6
-PACKAGE_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # PEP 503 normalized
 WITHOUT_PROJECT = "requirements-without-project.txt"
 
 
@@ -439,9 +438,7 @@ def _tree_packages(facts: ProjectFacts, traits: InstallTraits, reasons: list[str
     manifests of: the project stage builds them as wheels, like workspace members, unless the
     manager cannot leave them out of its install (then it builds them there, from the mounted
     directory). Returns the names left to the project stage."""
-    for name, path in facts.path_packages:
-        if not PACKAGE_NAME.fullmatch(name):
-            raise InspectError(facts.lock_file or "pyproject.toml", f"locked package name {name!r} is not a valid name")
+    for name, path in facts.path_packages:  # the names are checked by inspectors.check_names
         if not SAFE_PATH.fullmatch(path):
             raise InspectError(
                 facts.lock_file or "pyproject.toml",

