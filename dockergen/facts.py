@@ -11,18 +11,33 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@")
+# The userinfo of a URL runs to the last @ before the path: a password may hold an @ of its own.
+USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)([^/?#\s]*)@")
+VARIABLE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
 
 
-def redact(url: str) -> str:
-    """The URL with any user and password replaced by ***: facts are printed, and never need them."""
-    return USERINFO.sub(r"\1***@", url)
+def redact(text: str) -> str:
+    """The text with the user and password of every URL in it replaced by ***: facts, summaries
+    and errors are printed, and never need them."""
+    return USERINFO.sub(r"\1***@", text)
+
+
+def written_credentials(url: str) -> bool:
+    """Whether the URL carries a user or token written out, rather than ${VARIABLE}s that the
+    installer fills in from the environment: a file holding one must not reach the image."""
+    match = USERINFO.search(url)
+    if match is None:
+        return False
+    user, colon, password = match.group(2).partition(":")
+    return bool(VARIABLE.sub("", password if colon else user))  # a user name beside a password is no secret
 
 
 class InspectError(Exception):
-    """A project file could not be read; the message names the file and the problem."""
+    """A project file could not be read; the message names the file and the problem (with the
+    credentials of any URL in it left out)."""
 
     def __init__(self, path: str, problem: str) -> None:
+        path, problem = redact(path), redact(problem)
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
@@ -34,9 +49,11 @@ class Source:
 
     kind: str  # registry | git | path | directory | editable | workspace | url
     url: str | None = None
+    secret: bool = False  # the project's file writes a user or token in the URL
 
     def __post_init__(self) -> None:
         if self.url:
+            object.__setattr__(self, "secret", self.secret or written_credentials(self.url))
             object.__setattr__(self, "url", redact(self.url))
 
 
@@ -67,6 +84,13 @@ class Requirement:
     marker: str | None = None
     group: str = "main"
     extras: tuple[str, ...] = ()
+    url: str | None = None  # a direct reference (name @ url): installed from there, never by name
+    secret: bool = False  # the project's file writes a user or token in that URL
+
+    def __post_init__(self) -> None:
+        if self.url:
+            object.__setattr__(self, "secret", self.secret or written_credentials(self.url))
+            object.__setattr__(self, "url", redact(self.url))
 
 
 @dataclass(frozen=True)
@@ -76,11 +100,14 @@ class Index:
     name: str
     url: str  # redacted: the install reads the project's own file, which keeps any credentials
     explicit: bool = False  # only used for packages that name it
-    credentials: bool = False  # the project's file puts a user or token in the URL
+    credentials: bool = False  # the project's file puts a user, token or ${VARIABLE} in the URL
+    secret: bool = False  # of which a user or token written out (not a variable)
 
     def __post_init__(self) -> None:
         url = redact(self.url)
+        object.__setattr__(self, "name", redact(self.name))  # an index without a name is named by its URL
         if url != self.url:
+            object.__setattr__(self, "secret", self.secret or written_credentials(self.url))
             object.__setattr__(self, "url", url)
             object.__setattr__(self, "credentials", True)
 

@@ -200,6 +200,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
             f"no {traits.lock} beside it: the Dockerfile installs locked dependencies; "
             f"run `{traits.lock_command}` first",
         )
+    refuse_written_secrets(facts)
     debian, debian_reason = debian_release(facts)
     reasons = [f"Python {facts.python.version}: {facts.python.reasons[0]}", f"Debian {debian}: {debian_reason}"]
     needs, links_own, gpu, gpu_choice = plan_native(facts, traits, debian, reasons)
@@ -226,6 +227,21 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         variant=facts.settings.get("variant", "gpu"),
         reasons=tuple(reasons),
     )
+
+
+def refuse_written_secrets(facts: ProjectFacts) -> None:
+    """A user or token written in an index or package URL is in a file the build context holds, so
+    the project stage and an app directory would copy it into a layer: no Dockerfile is planned.
+    A ${VARIABLE} in its place, or a netrc file passed as the netrc build secret, keeps it out."""
+    where = [f"index {i.name}" for i in facts.indexes if i.secret]
+    where += [f"{p.name} @ {p.source.url}" for p in facts.packages if p.source.secret]
+    where += [f"{r.name} @ {r.url}" for r in facts.requirements if r.secret]
+    if where:
+        raise InspectError(
+            facts.inputs[0] if facts.inputs else "pyproject.toml",
+            f"{where[0]}: a user or token is written in the URL, and the file would be copied into the image; "
+            "put it in a netrc file passed as the netrc build secret (README: Private package indexes)",
+        )
 
 
 def debian_release(facts: ProjectFacts) -> tuple[str, str]:
@@ -429,7 +445,9 @@ def _declared_specs(facts: ProjectFacts, traits: InstallTraits) -> tuple[str, ..
     for req in facts.requirements:
         if req.group == "main":
             extras = f"[{','.join(req.extras)}]" if req.extras else ""
-            specs.append(req.name + extras + req.specifier + (f"; {req.marker}" if req.marker else ""))
+            # A direct reference stays one: by name alone pip would take any package of that name.
+            target = f" @ {req.url}" + (" " if req.marker else "") if req.url else req.specifier
+            specs.append(req.name + extras + target + (f"; {req.marker}" if req.marker else ""))
     return tuple(specs)
 
 

@@ -112,7 +112,7 @@ def parse_requirement(text: str, where: str, group: str = "main") -> Requirement
     except InvalidRequirement as exc:
         raise InspectError(where, f"invalid requirement {text!r}: {str(exc).splitlines()[0]}") from None
     marker = str(req.marker) if req.marker else None
-    return Requirement(normalize(req.name), str(req.specifier), marker, group, tuple(sorted(req.extras)))
+    return Requirement(normalize(req.name), str(req.specifier), marker, group, tuple(sorted(req.extras)), req.url)
 
 
 def pep621_requirements(project: Project) -> list[Requirement]:

@@ -65,7 +65,9 @@ PROJECTS = {
 
 
 @pytest.mark.parametrize("kind", sorted(PROJECTS))
-def test_index_credentials_are_redacted_everywhere(kind, make_project):
+def test_written_credentials_are_redacted_everywhere_and_refused_for_the_image(kind, make_project):
+    """The file holding them is in the build context: the project stage or the app directory
+    would copy it into a layer. inspect shows the project; generate refuses, in one line."""
     project = make_project(PROJECTS[kind])
     facts = inspect(project)
     assert facts.indexes and all(i.credentials and "://***@" in i.url for i in facts.indexes)
@@ -74,11 +76,69 @@ def test_index_credentials_are_redacted_everywhere(kind, make_project):
         CliRunner().invoke(main, ["inspect", str(project)]).output,
         CliRunner().invoke(main, ["inspect", "--json", str(project)]).output,
         json.dumps(facts.to_json()),
-        *generate(project).values(),
     ]
-    for text in outputs:
+    result = CliRunner().invoke(main, ["generate", "--stdout", str(project)])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+    assert "a user or token is written in the URL" in result.output and "netrc build secret" in result.output
+    for text in [*outputs, result.output]:
         assert SECRET not in text and "INDEX_TOKEN" not in text
-    assert "--mount=type=secret,id=netrc" in generate(project)["Dockerfile"]
+
+
+def test_variables_in_place_of_credentials_reach_the_build_as_a_netrc_secret(make_project):
+    project = make_project(
+        {
+            "requirements.txt": "--index-url https://${INDEX_USER}:${INDEX_TOKEN}@pkgs.example/simple\n"
+            "--extra-index-url https://${OTHER_TOKEN}@other.example/simple\nrequests==2.32.5\n",
+            "app.py": "print(1)\n",
+        }
+    )
+    facts = inspect(project)
+    assert all(i.credentials and not i.secret for i in facts.indexes)
+    dockerfile = generate(project)["Dockerfile"]
+    assert "--mount=type=secret,id=netrc" in dockerfile and "INDEX_TOKEN" not in dockerfile
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://alice:p@ss@pkgs.example/simple", "https://***@pkgs.example/simple"),  # an @ in the password
+        ("https://alice:p%40ss@pkgs.example/simple", "https://***@pkgs.example/simple"),
+        ("https://TOKEN@pkgs.example/simple", "https://***@pkgs.example/simple"),
+    ],
+)
+def test_an_index_without_a_name_is_shown_without_its_credentials(make_project, url, shown):
+    project = make_project(
+        {
+            "pyproject.toml": '[project]\nname = "app"\nversion = "1"\nrequires-python = ">=3.11"\n'
+            f'dependencies = ["dgtool"]\n[[tool.uv.index]]\nurl = "{url}"\n',
+            "app.py": "print(1)\n",
+        }
+    )
+    (index,) = inspect(project).indexes
+    assert (index.name, index.url, index.secret) == (shown, shown, True)
+    output = CliRunner().invoke(main, ["inspect", "--json", str(project)]).output
+    assert "p@ss" not in output and "TOKEN" not in output and "alice" not in output
+
+
+def test_an_error_quoting_a_requirement_leaves_its_credentials_out(make_project):
+    project = make_project({"requirements.txt": f"dgtool[ @ https://alice:{SECRET}@files.example/dgtool.whl\n"})
+    result = CliRunner().invoke(main, ["generate", "--stdout", str(project)])
+    assert result.exit_code == 2 and "requirements.txt" in result.output, result.output
+    assert SECRET not in result.output and "alice" not in result.output
+
+
+def test_a_direct_reference_without_a_lock_stays_a_direct_reference(make_project):
+    """By name alone pip would install whatever PyPI has under that name (dependency confusion)."""
+    wheel = "https://artifacts.example/corp_lib-1.0-py3-none-any.whl"
+    project = make_project(
+        {
+            "pyproject.toml": '[project]\nname = "app"\nversion = "1"\nrequires-python = ">=3.11"\n'
+            f'dependencies = ["corp-lib @ {wheel} ; python_version >= \'3.8\'", "click>=8"]\n',
+            "app.py": "print(1)\n",
+        }
+    )
+    dockerfile = generate(project, entrypoint="python app.py")["Dockerfile"]
+    assert f"pip install 'corp-lib @ {wheel} ; python_version >= \"3.8\"' 'click>=8'" in dockerfile
 
 
 def test_a_url_without_credentials_is_kept_as_written(make_project):

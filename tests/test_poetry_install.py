@@ -93,7 +93,7 @@ def test_a_git_package_in_a_dev_group_is_not_installed_and_changes_nothing(make_
         (CLICK + "\n" + GIT.format(group="main"), "", "has no hashes"),
         (
             CLICK,
-            '[[tool.poetry.source]]\nname = "corp"\nurl = "https://bob:hunter2@pkgs.example/simple"\n',
+            '[[tool.poetry.source]]\nname = "corp"\nurl = "https://${CORP_USER}:${CORP_TOKEN}@pkgs.example/simple"\n',
             "carries credentials",
         ),
     ],
