@@ -10,8 +10,8 @@ Every candidate is kept, so `init` can say what it saw.
 from __future__ import annotations
 
 import re
-import shlex
 
+from . import shell_words
 from .facts import Entrypoint, InspectError
 from .project import CONTROL, Project
 
@@ -52,7 +52,7 @@ def find_entrypoint(
     type-checked. port is the port setting: the commands dockergen writes listen on it."""
     found = candidates(project, scripts, deps, name, port)
     if configured:
-        command = tuple(shlex.split(configured) if isinstance(configured, str) else configured)
+        command = tuple(shell_words.split(configured) if isinstance(configured, str) else configured)
         return Entrypoint(command, "setting", "entrypoint setting", _port_of(command)), found
     return (found[0] if found else None), found
 
@@ -97,7 +97,7 @@ def _procfile(project: Project, deps: set[str], port: int | None) -> list[Entryp
         if CONTROL.search(text):
             raise InspectError("Procfile", f"the {kind!r} command has a control character or backslash")
         try:
-            words = tuple(shlex.split(text))
+            words = tuple(shell_words.split(text))
         except ValueError as exc:
             raise InspectError("Procfile", f"cannot split the {kind!r} command: {exc}") from None
         shell = SHELL_SYNTAX.search(text) is not None

@@ -7,6 +7,7 @@ what it reaches that the runtime set does not already hold.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping
 
 
@@ -50,18 +51,24 @@ def install_conditions(
     which may only over-report what gets installed.
     """
     conditions: dict[str, set[Clause]] = {name: {frozenset()} for name in roots}
-    changed = True
-    while changed:
-        changed = False
-        for parent, clauses in list(conditions.items()):
-            for child, marker in edges.get(parent, ()):
-                extra = {c | {marker} if marker else c for c in clauses}
-                merged = _absorb(conditions.get(child, set()) | extra)
-                if len(merged) > MAX_CLAUSES:
-                    merged = {frozenset()}
-                if merged != conditions.get(child):
-                    conditions[child] = merged
-                    changed = True
+    # A work list: only a package whose condition changed passes it on again, so a chain of
+    # thousands of packages is walked once, not once per link.
+    todo = deque(conditions)
+    queued = set(todo)
+    while todo:
+        parent = todo.popleft()
+        queued.discard(parent)
+        clauses = conditions[parent]
+        for child, marker in edges.get(parent, ()):
+            extra = {c | {marker} if marker else c for c in clauses}
+            merged = _absorb(conditions.get(child, set()) | extra)
+            if len(merged) > MAX_CLAUSES:
+                merged = {frozenset()}
+            if merged != conditions.get(child):
+                conditions[child] = merged
+                if child not in queued:
+                    todo.append(child)
+                    queued.add(child)
     return {name: _marker(clauses) for name, clauses in conditions.items()}
 
 

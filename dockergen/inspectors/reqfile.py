@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
-import shlex
 from dataclasses import dataclass, field
 
+from .. import shell_words
 from ..facts import Index, InspectError, LockedPackage, Source
 from ..project import Project, normalize, parse_requirement
 
@@ -25,6 +26,7 @@ class RequirementsFile:
     files: list[str] = field(default_factory=list)  # this file and every -r/-c include, in order
     local: list[tuple[str, str]] = field(default_factory=list)  # (file, path): installs from the project tree
     specifiers: dict[str, str] = field(default_factory=dict)  # name -> the line's version specifier
+    read: set[str] = field(default_factory=set)  # the real paths parsed: a link to a file read once
 
 
 def logical_lines(text: str) -> list[str]:
@@ -64,11 +66,15 @@ def _parse_into(project: Project, rel: str, group: str, out: RequirementsFile, d
         return  # an include loop, or the same file twice: pip reads it once in effect
     if depth > MAX_INCLUDE_DEPTH:
         raise InspectError(rel, f"includes nest deeper than {MAX_INCLUDE_DEPTH} levels")
-    out.files.append(rel)
+    out.files.append(rel)  # mounted as named: pip follows the same path
+    real = os.path.realpath(project.root / rel)
+    if real in out.read:
+        return  # the same file through a link (a/ -> .): its lines are read once, however many paths lead to it
+    out.read.add(real)
     for line in logical_lines(project.text(rel)):
         requirement, options = split_options(line)
         try:
-            words = ([requirement] if requirement else []) + shlex.split(options)
+            words = ([requirement] if requirement else []) + shell_words.split(options)
         except ValueError as exc:
             raise InspectError(rel, f"cannot read line {line[:60]!r}: {exc}") from None
         if not words:
