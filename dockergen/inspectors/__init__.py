@@ -7,6 +7,7 @@ file is present beats one that only sees a manifest; among equals, the order of 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def python_pins(project: Project, facts: ManagerFacts, override: str | None) -> 
     return pins
 
 
-def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -> ProjectFacts:
+def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | None = None) -> ProjectFacts:
     """Read a project directory into ProjectFacts; overrides (CLI flags) beat [tool.dockergen]."""
     root = Path(path)
     if not root.is_dir():
