@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import __version__, dockerignore
 from .digests import pin
@@ -35,6 +35,10 @@ HEADER = re.compile(r"^# dockergen: inputs=([0-9a-f]{16}) output=([0-9a-f]{16})\
 DIRECTIVES = re.compile(r"\A(?:# (?:syntax|escape|check)=[^\n]*\n)+")
 
 
+# kept: a person's .dockerignore, which FileStatus.diff then lists the problems of
+FileState = Literal["current", "stale", "missing", "edited", "kept"]
+
+
 class RefusedError(Exception):
     """A file exists that dockergen did not write, or that a person edited since."""
 
@@ -46,7 +50,7 @@ class RefusedError(Exception):
 @dataclass(frozen=True)
 class FileStatus:
     name: str
-    state: str  # current | stale | missing | edited | kept (a person's .dockerignore: diff holds its problems)
+    state: FileState
     diff: str = ""
 
 
@@ -201,7 +205,7 @@ def status(path: str | os.PathLike[str], **options: Any) -> list[FileStatus]:
         if old == text:
             out.append(FileStatus(name, "current"))
         else:
-            state = "stale" if is_unedited_output(old) else "edited"
+            state: FileState = "stale" if is_unedited_output(old) else "edited"
             out.append(FileStatus(name, state, _diff(name, old, text)))
     if _unneeded_amendment(Path(path), files):
         old = (Path(path) / AMENDED_IGNORE).read_text(encoding="utf-8", errors="replace")

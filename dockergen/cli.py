@@ -14,7 +14,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -57,7 +57,7 @@ def handle_errors(func: F) -> F:
             )
             sys.exit(3)
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)  # functools.wraps keeps func's signature, which F stands for
 
 
 def plan_options(func: F) -> F:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from .facts import InspectError, LockedPackage
-from .project import tomllib
+from .project import data_toml
 
 LOCAL_CUDA = re.compile(r"\+cu(\d+)(\d)$")  # torch==2.5.1+cu121 -> 12.1
 INDEX_CUDA = re.compile(r"download\.pytorch\.org/whl/cu(\d+)(\d)/?$")  # PyTorch's per-CUDA indexes
@@ -23,12 +22,12 @@ INDEX_CUDA = re.compile(r"download\.pytorch\.org/whl/cu(\d+)(\d)/?$")  # PyTorch
 
 @lru_cache(maxsize=1)
 def data() -> dict[str, Any]:
-    return tomllib.loads(resources.files("dockergen").joinpath("data/cuda.toml").read_text())
+    return data_toml("cuda.toml")
 
 
 @dataclass(frozen=True)
 class GpuNeed:
-    strategy: str  # wheels | toolkit
+    strategy: Literal["wheels", "toolkit"]
     cuda: str | None  # "12.8"
     reasons: tuple[str, ...]
     gpu_only: tuple[str, ...]  # locked packages the cpu variant leaves out
@@ -55,11 +54,11 @@ def _minor(version: str | None) -> str | None:
 
 def _cuda_from_packages(packages: dict[str, LockedPackage]) -> tuple[str | None, str]:
     torch = packages.get("torch")
-    if torch and torch.version and LOCAL_CUDA.search(torch.version):
-        major, minor = LOCAL_CUDA.search(torch.version).groups()  # type: ignore[union-attr]
+    if torch and torch.version and (match := LOCAL_CUDA.search(torch.version)):
+        major, minor = match.groups()
         return f"{major}.{minor}", f"torch {torch.version} is a +cu build"
-    if torch and torch.source.url and INDEX_CUDA.search(torch.source.url):
-        major, minor = INDEX_CUDA.search(torch.source.url).groups()  # type: ignore[union-attr]
+    if torch and torch.source.url and (match := INDEX_CUDA.search(torch.source.url)):
+        major, minor = match.groups()
         return f"{major}.{minor}", f"torch comes from PyTorch's CUDA {major}.{minor} index"
     for prefix, major in data()["gpu-packages"].items():
         for name, package in packages.items():

@@ -18,7 +18,6 @@ from .facts import InspectError
 from .plan import BuildPlan
 
 PINNED_ARG = re.compile(r"^ARG (?:PYTHON|BUILDER|UV)_IMAGE=(\S+)@(sha256:[0-9a-f]{64})$", re.MULTILINE)
-FIELDS = ("runner", "builder", "uv")  # of plan.images
 
 
 def existing_pins(dockerfile: Path) -> dict[str, str]:
@@ -38,7 +37,8 @@ def resolve(image: str) -> str:
     )
     repository = image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
     if result.returncode == 0:
-        for entry in json.loads(result.stdout or "null") or []:
+        repo_digests: list[str] = json.loads(result.stdout or "null") or []
+        for entry in repo_digests:
             name, _, digest = entry.partition("@")
             if name in (repository, f"docker.io/library/{repository}", f"docker.io/{repository}"):
                 return digest
@@ -48,12 +48,12 @@ def resolve(image: str) -> str:
 def pin(plan: BuildPlan, dockerfile: Path, fresh: bool) -> BuildPlan:
     """The plan with its base images pinned: freshly resolved, or the pins the file already has."""
     pins = {} if fresh else existing_pins(dockerfile)
-    changes = {}
-    for field in FIELDS:
-        image = getattr(plan.images, field)
-        if image is None:
-            continue
+
+    def pinned(image: str) -> str:
         digest = resolve(image) if fresh else pins.get(image)
-        if digest:
-            changes[field] = f"{image}@{digest}"
-    return replace(plan, images=replace(plan.images, **changes))
+        return f"{image}@{digest}" if digest else image
+
+    images = plan.images
+    runner, builder = pinned(images.runner), pinned(images.builder)
+    uv = pinned(images.uv) if images.uv is not None else None
+    return replace(plan, images=replace(images, runner=runner, builder=builder, uv=uv))

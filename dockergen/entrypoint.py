@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from . import shell_words
-from .facts import Entrypoint, InspectError
+from .facts import Entrypoint, EntrypointKind, InspectError
 from .project import CONTROL, Project
 
 DEFAULT_PORT = 8000
@@ -86,9 +86,9 @@ def _procfile(project: Project, deps: set[str], port: int | None) -> list[Entryp
         return []
     processes: dict[str, str] = {}
     for line in project.text("Procfile").splitlines():
-        kind, sep, command = line.partition(":")
-        if sep and kind.strip() and not kind.lstrip().startswith("#") and command.strip():
-            processes.setdefault(kind.strip(), command.strip())
+        kind, sep, text = line.partition(":")
+        if sep and kind.strip() and not kind.lstrip().startswith("#") and text.strip():
+            processes.setdefault(kind.strip(), text.strip())
     if not processes:
         raise InspectError("Procfile", "no 'name: command' line found")
     found = []
@@ -132,6 +132,7 @@ def _django(project: Project, deps: set[str], port: int | None) -> list[Entrypoi
     port = port or DEFAULT_PORT
     bind = f"0.0.0.0:{port}"
     reason = f"manage.py (settings {settings_module})"
+    command: tuple[str, ...]
     if "gunicorn" in deps and "WSGI" in apps:
         command = ("gunicorn", "--bind", bind, apps["WSGI"])
     elif "uvicorn" in deps and "ASGI" in apps:
@@ -205,7 +206,7 @@ def _app_object(project: Project, deps: set[str], port: int | None, other_module
         command = _server(framework, target, deps, port or DEFAULT_PORT)
         if command is None:
             continue
-        kind = "wsgi" if framework in ("Flask", "wsgi") else "asgi"
+        kind: EntrypointKind = "wsgi" if framework in ("Flask", "wsgi") else "asgi"
         reason = f"{framework} app object in {path}"
         found.append(Entrypoint(command, kind, reason, port or DEFAULT_PORT, _root_of(path)))
     return found

@@ -9,8 +9,15 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
+if TYPE_CHECKING:  # options.py imports InspectError from here
+    from .options import Settings
+
+# Where a command comes from (entrypoint.py); "none": nothing found, and the plan runs `python`.
+EntrypointKind = Literal[
+    "setting", "procfile", "django", "asgi", "wsgi", "streamlit", "script", "module", "file", "none"
+]
 # The userinfo of a URL runs to the last @ before the path: a password may hold an @ of its own.
 USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)([^/?#\s]*)@")
 VARIABLE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
@@ -121,7 +128,7 @@ class PythonChoice:
 @dataclass(frozen=True)
 class Entrypoint:
     command: tuple[str, ...]  # exec form
-    kind: str  # setting | procfile | django | asgi | wsgi | script | module | file
+    kind: EntrypointKind
     reason: str
     port: int | None = None
     import_root: str = ""  # "src": the command imports a module from src/, which an app directory must put on sys.path
@@ -189,7 +196,7 @@ class ProjectFacts:
     scripts: dict[str, str]
     workspace_members: tuple[str, ...]
     entrypoint: Entrypoint | None
-    settings: dict[str, Any]
+    settings: Settings
     entrypoint_candidates: tuple[Entrypoint, ...] = ()  # every command seen, in precedence order
     external: dict[str, tuple[str, ...]] = field(default_factory=dict)  # PEP 725 [external]
     project_line: str | None = None  # the main requirements file installs the project itself: '-e .', '.[x]'

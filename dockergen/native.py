@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
@@ -18,7 +17,7 @@ from packaging.tags import Tag, compatible_tags, cpython_tags
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from .facts import LockedPackage
-from .project import tomllib
+from .project import data_toml
 
 # glibc of each Debian release decides which manylinux wheels it can run.
 GLIBC = {"bookworm": (2, 36), "trixie": (2, 41)}
@@ -52,13 +51,12 @@ class NativeNeed:
 
 @lru_cache(maxsize=1)
 def table() -> dict[str, Any]:
-    text = resources.files("dockergen").joinpath("data/native_deps.toml").read_text()
-    return tomllib.loads(text)
+    return data_toml("native_deps.toml")
 
 
 @lru_cache(maxsize=1)
 def external_table() -> dict[str, Any]:
-    return tomllib.loads(resources.files("dockergen").joinpath("data/external_deps.toml").read_text())
+    return data_toml("external_deps.toml")
 
 
 EXTERNAL_ROLES = {"build-requires": ("build",), "host-requires": ("build", "run"), "dependencies": ("run",)}

@@ -8,9 +8,12 @@ an error naming the setting.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal, TypedDict, TypeVar, cast
 
 from .facts import InspectError
+
+C = TypeVar("C", bound=str)
 
 APT_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]{0,127}$")  # Debian policy 5.6.1, plus a length cap
 IMAGE = re.compile(r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
@@ -21,7 +24,10 @@ CUDA = re.compile(r"^\d{2}\.\d{1,2}$")
 # One word of a command: printable, no quotes, backslashes, dollar signs or control characters.
 COMMAND_WORD = re.compile(r"^[A-Za-z0-9_./:=@%+,\[\]{}()-]{1,256}$")  # () for gunicorn's 'pkg:create_app()'
 
-DEBIAN_RELEASES = ("bookworm", "trixie")
+DebianRelease = Literal["bookworm", "trixie"]
+DEBIAN_RELEASES: tuple[DebianRelease, ...] = ("bookworm", "trixie")
+Variant = Literal["gpu", "cpu"]
+VARIANTS: tuple[Variant, ...] = ("gpu", "cpu")
 MANAGER = re.compile(r"^[a-z][a-z-]{0,31}$")  # one of the inspectors' names: checked by choose_manager
 
 
@@ -66,13 +72,38 @@ def _bool(key: str, value: Any) -> bool:
     return value
 
 
-def _choice(key: str, value: Any, choices: tuple[str, ...]) -> str:
+def _choice(key: str, value: Any, choices: tuple[C, ...]) -> C:
     if value not in choices:
         raise InspectError("pyproject.toml", f"[tool.dockergen] {key} = {value!r}: one of {', '.join(choices)}")
-    return str(value)
+    return choices[choices.index(value)]
 
 
-VALIDATORS = {
+class AptSettings(TypedDict, total=False):
+    build: list[str]
+    run: list[str]
+
+
+class Settings(TypedDict, total=False):
+    """[tool.dockergen] with the command line's flags over it, validated: each key as VALIDATORS returns it."""
+
+    python: str
+    manager: str
+    entrypoint: list[str]
+    port: int
+    image: str
+    debian: DebianRelease
+    apt: AptSettings
+    user: str
+    uid: int
+    groups: list[str]
+    extras: list[str]
+    syntax: bool
+    cuda: str
+    variant: Variant
+    layers: int
+
+
+VALIDATORS: dict[str, Callable[[Any], object]] = {
     "python": lambda v: _string("python", v, PYTHON, "Python version like '3.13'"),
     "manager": lambda v: _string("manager", v, MANAGER, "manager name"),
     "entrypoint": lambda v: _words("entrypoint", v),
@@ -86,15 +117,16 @@ VALIDATORS = {
     "extras": lambda v: _list("extras", v, GROUP, "extra name"),
     "syntax": lambda v: _bool("syntax", v),
     "cuda": lambda v: _string("cuda", v, CUDA, "CUDA version like '12.8'"),
-    "variant": lambda v: _choice("variant", v, ("gpu", "cpu")),
+    "variant": lambda v: _choice("variant", v, VARIANTS),
     "layers": lambda v: _int("layers", v, 1, 64),
 }
 
 
-def validate_settings(settings: dict[str, Any]) -> dict[str, Any]:
+def validate_settings(settings: dict[str, Any]) -> Settings:
     unknown = sorted(set(settings) - set(VALIDATORS))
     if unknown:
         raise InspectError(
             "pyproject.toml", f"unknown [tool.dockergen] setting {unknown[0]!r} (known: {', '.join(VALIDATORS)})"
         )
-    return {key: VALIDATORS[key](value) for key, value in settings.items()}
+    # Each validator returns its key's type in Settings, which mypy cannot follow through the table.
+    return cast(Settings, {key: VALIDATORS[key](value) for key, value in settings.items()})

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from .cuda import GpuNeed, detect_gpu
@@ -31,7 +30,7 @@ from .native import (
     wheel_bytes,
 )
 from .options import APT_NAME, COMMAND_WORD
-from .project import tomllib
+from .project import data_toml
 
 VENV = "/opt/venv"
 SAFE_PATH = re.compile(r"^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/+-]*$")
@@ -46,7 +45,7 @@ WITHOUT_PROJECT = "requirements-without-project.txt"
 
 @lru_cache(maxsize=1)
 def tools() -> dict[str, Any]:
-    return tomllib.loads(resources.files("dockergen").joinpath("data/tools.toml").read_text())
+    return data_toml("tools.toml")
 
 
 @dataclass(frozen=True)

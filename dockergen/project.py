@@ -8,7 +8,7 @@ import sys
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as PackagingRequirement
@@ -20,6 +20,9 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a lock this large is not a lock a person committed
 # What can never go into a Dockerfile: it would end an instruction or continue it on the next line.
@@ -78,12 +81,13 @@ class Project:
 
     def pyproject_table(self, *keys: str) -> dict[str, Any]:
         """A nested table of pyproject.toml, {} when absent; an error when it is not a table."""
-        node: Any = self.pyproject or {}
+        table: dict[str, Any] = self.pyproject or {}
         for depth, key in enumerate(keys):
-            node = node.get(key, {})
+            node = table.get(key, {})
             if not isinstance(node, dict):
                 raise InspectError("pyproject.toml", f"[{'.'.join(keys[: depth + 1])}] must be a table")
-        return node
+            table = node
+        return table
 
     @property
     def build_backend(self) -> str | None:
@@ -97,7 +101,15 @@ class Project:
         return self.pyproject_table("tool", "dockergen")
 
 
-def expect(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:
+@overload
+def expect(value: object, kind: type[T], where: str, what: str) -> T: ...
+
+
+@overload
+def expect(value: object, kind: tuple[type[T], type[U]], where: str, what: str) -> T | U: ...
+
+
+def expect(value: object, kind: type[Any] | tuple[type[Any], ...], where: str, what: str) -> Any:
     """Return value when it has the expected type, else fail naming the file and the key."""
     if not isinstance(value, kind):
         names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
@@ -174,9 +186,14 @@ def external(project: Project) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def data_toml(name: str) -> dict[str, Any]:
+    """One of dockergen's own data/*.toml files (callers cache it)."""
+    return tomllib.loads(resources.files("dockergen").joinpath(f"data/{name}").read_text())
+
+
 @lru_cache(maxsize=1)
 def _vcs_versions() -> dict[str, Any]:
-    return tomllib.loads(resources.files("dockergen").joinpath("data/vcs_versions.toml").read_text())
+    return data_toml("vcs_versions.toml")
 
 
 def build_requires(project: Project) -> tuple[str, ...]:
@@ -201,11 +218,13 @@ def version_variable(project: Project) -> str | None:
     """The variable the build backend reads the version from when git is not there
     (data/vcs_versions.toml), or None when the version does not come from git."""
     data = _vcs_versions()
+    plugins: dict[str, dict[str, str]] = data["requires"]
     for name in build_requires(project):
-        if name in data["requires"]:
-            return data["requires"][name]["variable"]
+        if name in plugins:
+            return plugins[name]["variable"]
     if project.pyproject_table("tool", "pdm", "version").get("source") == "scm":
-        return data["pdm-scm"]["variable"]
+        pdm_scm: dict[str, str] = data["pdm-scm"]
+        return pdm_scm["variable"]
     return None
 
 

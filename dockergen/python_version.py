@@ -6,14 +6,13 @@ import datetime
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from .facts import InspectError, LockedPackage, PythonChoice
 from .native import default_debian, has_wheel, installed_on, wheel_tags
-from .project import Project, tomllib
+from .project import Project, data_toml
 
 PATCHES_TRIED = range(0, 40)
 MATURE = datetime.timedelta(days=180)  # how long a new CPython is out before it is the default
@@ -187,7 +186,7 @@ def _pinned(package: LockedPackage) -> Version | None:
 @lru_cache(maxsize=1)
 def wheel_minors() -> dict[str, dict[str, tuple[Version, Version]]]:
     """package -> minor -> (first, last) release with a manylinux x86_64 wheel for that minor."""
-    data = tomllib.loads(resources.files("dockergen").joinpath("data/wheel_minors.toml").read_text())
+    data = data_toml("wheel_minors.toml")
     return {
         name: {minor: (Version(span[0]), Version(span[1])) for minor, span in table.items()}
         for name, table in data.items()
@@ -200,9 +199,7 @@ def released_on(minor: str) -> datetime.date:
 
 @lru_cache(maxsize=1)
 def _release_dates() -> dict[str, datetime.date]:
-    return dict(
-        tomllib.loads(resources.files("dockergen").joinpath("data/python_releases.toml").read_text())["releases"]
-    )
+    return dict(data_toml("python_releases.toml")["releases"])
 
 
 COMPILED_WITH = re.compile(

@@ -7,6 +7,7 @@ file is present beats one that only sees a manifest; among equals, the order of 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ def check_names(facts: ManagerFacts) -> None:
             raise InspectError(where, f"requirement name {requirement.name!r} is not a valid name (PEP 508)")
 
 
-def inspect_project(path: str | Path, overrides: dict[str, Any] | None = None) -> ProjectFacts:
+def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | None = None) -> ProjectFacts:
     """Read a project directory into ProjectFacts; overrides (CLI flags) beat [tool.dockergen]."""
     root = Path(path)
     if not root.is_dir():

@@ -51,14 +51,19 @@ def _literal(node: ast.expr, bound: dict[str, ast.AST], depth: int = 0) -> Any:
     """A literal value, following module-level names and list concatenation; ValueError otherwise."""
     if depth > 10:
         raise ValueError("too deep")
-    if isinstance(node, ast.Name) and isinstance(bound.get(node.id), ast.expr):
-        return _literal(bound[node.id], bound, depth + 1)  # type: ignore[arg-type]
+    if isinstance(node, ast.Name) and isinstance(value := bound.get(node.id), ast.expr):
+        return _literal(value, bound, depth + 1)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _literal(node.left, bound, depth + 1) + _literal(node.right, bound, depth + 1)
     if isinstance(node, (ast.List, ast.Tuple)):
         return [_literal(item, bound, depth + 1) for item in node.elts]
     if isinstance(node, ast.Dict) and None not in node.keys:
-        return {_literal(k, bound, depth + 1): _literal(v, bound, depth + 1) for k, v in zip(node.keys, node.values)}  # type: ignore[arg-type]
+        # No key is None (a **spread) here: `if k is not None` only says so to the type checker.
+        return {
+            _literal(k, bound, depth + 1): _literal(v, bound, depth + 1)
+            for k, v in zip(node.keys, node.values)
+            if k is not None
+        }
     return ast.literal_eval(node)
 
 

@@ -192,8 +192,8 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
     root_name = normalize(facts.name) if facts.name else None
     root = by_name.get(root_name) if root_name else None
     if root is None:
-        roots = [n for n, p in by_name.items() if _source(p.get("source", {})).kind in ("editable", "virtual")]
-        root = by_name[roots[0]] if roots else None
+        editable = [n for n, p in by_name.items() if _source(p.get("source", {})).kind in ("editable", "virtual")]
+        root = by_name[editable[0]] if editable else None
     if root is None:
         raise InspectError(LOCK, f"the project {facts.name!r} is not in the lock: it was made for another project")
     root_name = normalize(root["name"])
@@ -215,7 +215,9 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
         if name == root_name or name not in groups:
             continue
         wheels = [w for w in _list(raw.get("wheels"), "wheels") if isinstance(w, dict)]
-        sdist = raw.get("sdist") if isinstance(raw.get("sdist"), dict) else {}
+        sdist = raw.get("sdist")
+        if not isinstance(sdist, dict):
+            sdist = {}
         entries = [(str(w.get("url", "")).rsplit("/", 1)[-1] or str(w.get("filename", "")), w) for w in wheels]
         if sdist:
             entries.append(
