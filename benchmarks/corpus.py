@@ -435,7 +435,7 @@ def decisions(entry: Entry, scratch: Path) -> list[str]:
         facts, plan = dockergen.plan(project)
     except InspectError as error:
         return [f"error: {error}"]
-    found = {"manager": facts.manager, "python": facts.python.version, "command": " ".join(plan.command)}
+    found = {"manager": facts.manager, "python": facts.python.version, "command": " ".join(plan.runner.command)}
     return [f"{key}: expected {want!r}, got {found[key]!r}" for key, want in entry.expect.items() if found[key] != want]
 
 
@@ -445,7 +445,7 @@ def record(entry: Entry, project: Path) -> None:
     facts, plan = dockergen.plan(project)
     file = MANIFESTS / f"{entry.name}.toml"
     text = file.read_text().split("\n[expect]\n", 1)[0].rstrip("\n")
-    values = {"manager": facts.manager, "python": facts.python.version, "command": " ".join(plan.command)}
+    values = {"manager": facts.manager, "python": facts.python.version, "command": " ".join(plan.runner.command)}
     body = "".join(f"{key} = {json.dumps(value)}\n" for key, value in values.items())
     file.write_text(f"{text}\n\n[expect]\n{body}")
 
