@@ -17,7 +17,10 @@ images are rebuilt after the same one-line code change (time and bytes a push wo
 results table (markdown) goes to `benchmarks/corpus-results-DATE.md`, or `--out`; progress goes to
 stderr, one line a step. `--decisions` needs no Docker: it compares what dockergen decides for
 each repository (manager, Python, command) with the manifest's [expect] table, recorded when the
-repository passed, and exits 1 on any difference.
+repository passed, and exits 1 on any difference. `--lint` needs no Docker either: it generates each
+repository's Dockerfile and runs the linters the tests run on every golden file (tests/linters.py:
+hadolint with no configuration, checkov's Dockerfile checks), one line a repository, and exits 1 on
+any finding. The two can be given together.
 """
 
 from __future__ import annotations
@@ -47,8 +50,11 @@ except ImportError:  # Python < 3.11: dockergen itself depends on tomli there
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent))
 import seed_table  # noqa: E402  (benchmarks/ is not a package: its helpers are shared by path)
 from seed_table import BenchError, image_size, progress, push_bytes, run  # noqa: E402
+
+from tests import linters  # noqa: E402  (the linters the golden files are checked with)
 
 MANIFESTS = HERE / "corpus"
 MIRROR = Path(os.environ.get("DOCKERGEN_CORPUS_MIRROR", "/work/.mirror"))
@@ -425,18 +431,70 @@ def table(results: Sequence[Result], header: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def decisions(entry: Entry, scratch: Path) -> list[str]:
+def decisions(entry: Entry, project: Path) -> list[str]:
     """What dockergen decides now that differs from the manifest's [expect]: no Docker, a second."""
-    project = extract(entry, scratch)
-    for name in ("Dockerfile", "dockerfile"):
-        if (project / name).is_file():
-            (project / name).unlink()
     try:
         facts, plan = dockergen.plan(project)
     except InspectError as error:
         return [f"error: {error}"]
     found = {"manager": facts.manager, "python": facts.python.version, "command": " ".join(plan.runner.command)}
     return [f"{key}: expected {want!r}, got {found[key]!r}" for key, want in entry.expect.items() if found[key] != want]
+
+
+def offline(entries: Sequence[Entry], args: argparse.Namespace) -> int:
+    """--decisions and --lint: each repository extracted once, its Dockerfile removed (as someone
+    adopting dockergen would), then its decisions compared and/or the Dockerfile `dockergen init`
+    writes generated for the linters, which run once over all of them at the end."""
+    changed = 0
+    to_lint: dict[str, Path] = {}
+    not_linted: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="dockergen-corpus-lint-") as lint_dir:
+        for entry in entries:
+            with tempfile.TemporaryDirectory(prefix="dockergen-corpus-") as scratch:
+                try:
+                    project = extract(entry, Path(scratch))
+                except FileNotFoundError:
+                    not_linted[entry.name] = f"not fetched: no snapshot at {entry.git_dir}"
+                    if args.decisions:
+                        print(f"{entry.name}: {not_linted[entry.name]}")
+                        changed += 1
+                    continue
+                for name in ("Dockerfile", "dockerfile"):
+                    if (project / name).is_file():
+                        (project / name).unlink()
+                if args.decisions:
+                    differences = decisions(entry, project)
+                    changed += bool(differences)
+                    for line in differences or ["as expected"]:
+                        print(f"{entry.name}: {line}")
+                if args.lint:
+                    try:
+                        text = dockergen.generate(project)["Dockerfile"]
+                    except InspectError as error:
+                        not_linted[entry.name] = f"no Dockerfile: {error}"
+                        continue
+                    target = Path(lint_dir) / entry.name / "Dockerfile"
+                    target.parent.mkdir()
+                    target.write_text(text)
+                    to_lint[entry.name] = target
+        if not args.lint:
+            return 1 if changed else 0
+        progress(f"linting {len(to_lint)} Dockerfiles: hadolint (no configuration), checkov {linters.CHECKOV_VERSION}")
+        found = linters.lint(list(to_lint.values())) if to_lint else {}
+    findings = 0
+    for entry in entries:
+        if entry.name in not_linted:
+            print(f"{entry.name}: lint: {not_linted[entry.name]}")
+            continue
+        lines = found[to_lint[entry.name]]
+        findings += len(lines)
+        for line in lines or ["clean"]:
+            print(f"{entry.name}: lint: {line}")
+    print(
+        f"lint: {len(to_lint)} Dockerfiles, {findings} findings"
+        + (f"; {len(not_linted)} not linted ({', '.join(sorted(not_linted))})" if not_linted else "")
+    )
+    return 1 if changed or findings else 0
 
 
 def record(entry: Entry, project: Path) -> None:
@@ -461,6 +519,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--decisions", action="store_true", help="no Docker: compare dockergen's decisions with each [expect]"
     )
     parser.add_argument(
+        "--lint", action="store_true", help="no Docker: run hadolint and checkov on each generated Dockerfile"
+    )
+    parser.add_argument(
         "--record", action="store_true", help="write the decisions of each passing repository as its [expect]"
     )
     return parser.parse_args(argv)
@@ -479,18 +540,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BenchError, KeyError, tomllib.TOMLDecodeError) as error:
         print(f"corpus: {error}", file=sys.stderr)
         return 2
-    if args.decisions:
-        changed = 0
-        for entry in entries:
-            with tempfile.TemporaryDirectory(prefix="dockergen-corpus-") as scratch:
-                try:
-                    differences = decisions(entry, Path(scratch))
-                except FileNotFoundError:
-                    differences = [f"not fetched: no snapshot at {entry.git_dir}"]
-            changed += bool(differences)
-            for line in differences or ["as expected"]:
-                print(f"{entry.name}: {line}")
-        return 1 if changed else 0
+    if args.decisions or args.lint:
+        return offline(entries, args)
     results: list[Result] = []
     log_root = Path(tempfile.mkdtemp(prefix="dockergen-corpus-logs-"))
     progress(f"{len(entries)} repositories; logs under {log_root}")
