@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:  # options.py imports InspectError from here
     from .options import Settings
@@ -37,6 +37,17 @@ def written_credentials(url: str) -> bool:
         return False
     user, colon, password = match.group(2).partition(":")
     return bool(VARIABLE.sub("", password if colon else user))  # a user name beside a password is no secret
+
+
+class Origin(NamedTuple):
+    """Where a Python constraint or pin was read: the file, and the key in it ('' for the whole
+    file). Errors name the file; reasons print the two as one label."""
+
+    file: str
+    key: str = ""
+
+    def __str__(self) -> str:
+        return self.key if self.key.startswith("[") else f"{self.file} {self.key}".rstrip()
 
 
 class InspectError(Exception):
@@ -152,8 +163,8 @@ class ManagerFacts:
     packages: list[LockedPackage] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)  # non-default groups the manifest declares
     indexes: list[Index] = field(default_factory=list)
-    python_constraints: list[tuple[str, str]] = field(default_factory=list)  # (origin, spec)
-    python_pins: list[tuple[str, str]] = field(default_factory=list)  # (origin, "3.11")
+    python_constraints: list[tuple[Origin, str]] = field(default_factory=list)  # (origin, spec)
+    python_pins: list[tuple[Origin, str]] = field(default_factory=list)  # (origin, "3.11")
     scripts: dict[str, str] = field(default_factory=dict)
     workspace_members: list[str] = field(default_factory=list)
     project_line: str | None = None  # the main requirements file installs the project itself: '-e .', '.[x]'

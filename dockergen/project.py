@@ -13,7 +13,7 @@ from typing import Any, TypeVar, overload
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as PackagingRequirement
 
-from .facts import InspectError, Requirement
+from .facts import InspectError, Origin, Requirement
 from .options import COMMAND_WORD
 
 if sys.version_info >= (3, 11):
@@ -162,11 +162,13 @@ def pep621_name(project: Project) -> str | None:
     return expect(name, str, "pyproject.toml", "project.name") if name is not None else None
 
 
-def requires_python(project: Project) -> list[tuple[str, str]]:
+def requires_python(project: Project) -> list[tuple[Origin, str]]:
     spec = project.pyproject_table("project").get("requires-python")
     if spec is None:
         return []
-    return [("pyproject.toml requires-python", expect(spec, str, "pyproject.toml", "project.requires-python"))]
+    return [
+        (Origin("pyproject.toml", "requires-python"), expect(spec, str, "pyproject.toml", "project.requires-python"))
+    ]
 
 
 # A PEP 725 DepURL (a PURL or a virtual one): scheme, type and name, qualifiers, no spaces.

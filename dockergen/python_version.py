@@ -6,11 +6,12 @@ import datetime
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from .facts import InspectError, LockedPackage, PythonChoice
+from .facts import InspectError, LockedPackage, Origin, PythonChoice
 from .native import default_debian, has_wheel, installed_on, wheel_tags
 from .project import Project, data_toml
 
@@ -34,15 +35,40 @@ def parse_pin(text: str, origin: str) -> str:
     return f"{match.group(1)}.{match.group(2)}"
 
 
-def _error(origin: str, problem: str) -> InspectError:
-    """An error naming the file an origin comes from: 'uv.lock requires-python' is uv.lock's,
-    '[tool.poetry.dependencies] python' and '[tool.dockergen] python / --python' pyproject.toml's."""
-    path = "pyproject.toml" if origin.startswith("[tool.") else origin.split()[0]
-    detail = origin[len(path) :].strip() if origin.startswith(path) else origin
-    return InspectError(path, f"{detail}: {problem}" if detail else problem)
+SETTING = Origin("pyproject.toml", "[tool.dockergen] python / --python")
 
 
-def _predicate(spec: str, origin: str) -> Callable[[Version], bool]:
+class Hint(NamedTuple):
+    """A minor the project names without constraining it (classifiers, CI, tox, a compiled file)."""
+
+    origin: str
+    minor: str
+    compiled: bool = False  # a requirements file compiled with that Python: its pins were chosen for it
+
+
+def _error(origin: Origin, problem: str) -> InspectError:
+    return InspectError(origin.file, f"{origin.key}: {problem}" if origin.key else problem)
+
+
+def read_pins(
+    project: Project, setting: str | None, manager_pins: list[tuple[Origin, str]]
+) -> list[tuple[Origin, str]]:
+    """The exact minors asked for, most binding first: the setting, .python-version, the
+    manager's own pin (Pipfile), runtime.txt."""
+    pins = []
+    if setting:
+        pins.append((SETTING, parse_pin(setting, "pyproject.toml")))
+    if project.exists(".python-version"):
+        lines = [ln for ln in project.text(".python-version").splitlines() if ln.strip() and not ln.startswith("#")]
+        if lines:
+            pins.append((Origin(".python-version"), parse_pin(lines[0], ".python-version")))
+    pins += manager_pins
+    if project.exists("runtime.txt"):
+        pins.append((Origin("runtime.txt"), parse_pin(project.text("runtime.txt"), "runtime.txt")))
+    return pins
+
+
+def _predicate(spec: str, origin: Origin) -> Callable[[Version], bool]:
     """A PEP 440 specifier set, or failing that a Poetry constraint (^3.11, ~3.11, 3.11.*)."""
     try:
         specifier = SpecifierSet(spec)
@@ -60,16 +86,16 @@ def _predicate(spec: str, origin: str) -> Callable[[Version], bool]:
     return lambda v: constraint.allows(PoetryVersion.parse(str(v)))
 
 
-def minor_allowed(minor: str, spec: str, origin: str) -> bool:
+def minor_allowed(minor: str, spec: str, origin: Origin) -> bool:
     allows = _predicate(spec, origin)
     return any(allows(Version(f"{minor}.{patch}")) for patch in PATCHES_TRIED)
 
 
 def choose_python(
-    constraints: list[tuple[str, str]],
-    pins: list[tuple[str, str]],
+    constraints: list[tuple[Origin, str]],
+    pins: list[tuple[Origin, str]],
     packages: tuple[LockedPackage, ...] = (),
-    hints: list[tuple[str, str]] | None = None,
+    hints: list[Hint] | None = None,
     today: datetime.date | None = None,
 ) -> PythonChoice:
     """The first pin a constraint allows wins (pins come in priority order; one it forbids is an
@@ -85,7 +111,7 @@ def choose_python(
     ignored = []
     for origin, version in pins:
         conflict = next((f"{o} is {s!r}" for o, s in constraints if not minor_allowed(version, s, o)), None)
-        if conflict and origin.startswith("[tool.dockergen]"):
+        if conflict and origin == SETTING:
             raise _error(origin, f"asks for Python {version}, but {conflict}")
         if conflict:  # a stale .python-version or runtime.txt: the project's own constraint wins
             ignored.append(f"WARNING {origin} pins {version}, ignored: {conflict}")
@@ -98,16 +124,16 @@ def choose_python(
 
 
 def _choose_unpinned(
-    constraints: list[tuple[str, str]],
+    constraints: list[tuple[Origin, str]],
     satisfied: list[str],
     packages: tuple[LockedPackage, ...],
-    hints: list[tuple[str, str]] | None,
+    hints: list[Hint] | None,
     today: datetime.date | None,
 ) -> PythonChoice:
     allowed_by = f"allowed by {' and '.join(satisfied)}" if satisfied else "no Python constraint found"
     candidates = [minor for minor in released_minors() if all(minor_allowed(minor, s, o) for o, s in constraints)]
     if not candidates:
-        where = constraints[0][0] if constraints else "project"
+        where = constraints[0][0] if constraints else Origin("project")
         raise _error(where, "no released CPython satisfies " + " and ".join(satisfied))
     binary = [p for p in packages if version_specific(p)]
     if any(p.files for p in binary):
@@ -119,10 +145,10 @@ def _choose_unpinned(
         fit = [minor for minor in candidates if len(missing[minor]) == fewest]
         out = [f"{m} ({', '.join(missing[m][:3])})" for m in candidates if m not in fit]
         ruled_out = f"; no wheel of the pinned version for {', '.join(out)} (data/wheel_minors.toml)" if out else ""
-    for origin, minor in hints or []:
+    for origin, minor, compiled in hints or []:
         if minor in fit:
             return PythonChoice(minor, (f"the project names it: {origin} ({allowed_by}){ruled_out}",))
-        if _key(minor) < _key(fit[0]) and "compiled with" in origin:
+        if _key(minor) < _key(fit[0]) and compiled:
             oldest = fit[0]  # pins made for an older Python fit the oldest one offered best
             return PythonChoice(oldest, (f"oldest release offered: {origin} ({allowed_by}){ruled_out}",))
     mature = [m for m in fit if released_on(m) <= (today or datetime.date.today()) - MATURE]
@@ -211,30 +237,30 @@ TOX_ENV = re.compile(r"\bpy3(\d{1,2})\b")
 MINOR = re.compile(r"\b3\.(\d{1,2})\b")
 
 
-def python_hints(project: Project) -> list[tuple[str, str]]:
+def python_hints(project: Project) -> list[Hint]:
     """Minors the project itself says it runs on, in the order they are trusted: the Python a
     compiled requirements file was made with (its pins fit that one), then each source's newest:
     trove classifiers, the CI workflows' Python versions, tox's envlist."""
-    hints = []
+    hints: list[Hint] = []
     for name in project.glob("requirements*.txt") + project.glob("requirements/*.txt"):
         header = COMPILED_WITH.search(project.text(name)[:2000])
         if header:
-            hints.append((f"{name}, compiled with Python {header.group(1)}", header.group(1)))
+            hints.append(Hint(f"{name}, compiled with Python {header.group(1)}", header.group(1), compiled=True))
             break
     classifiers = project.pyproject_table("project").get("classifiers", [])
     if project.exists("setup.cfg"):
         classifiers = [*classifiers, *project.text("setup.cfg").splitlines()]
     found = [m.group(1) for c in classifiers if isinstance(c, str) and (m := CLASSIFIER.search(c.strip()))]
     if found:
-        hints.append(("its trove classifiers", max(found, key=_key)))
+        hints.append(Hint("its trove classifiers", max(found, key=_key)))
     versions = []
     for workflow in project.glob(".github/workflows/*.yml") + project.glob(".github/workflows/*.yaml"):
         for value in CI_PYTHON.findall(project.text(workflow)):
             versions += [f"3.{m}" for m in MINOR.findall(value)]
     if versions:
-        hints.append(("its CI workflows", max(versions, key=_key)))
+        hints.append(Hint("its CI workflows", max(versions, key=_key)))
     if project.exists("tox.ini"):
         envs = [f"3.{m}" for m in TOX_ENV.findall(project.text("tox.ini"))]
         if envs:
-            hints.append(("tox.ini", max(envs, key=_key)))
+            hints.append(Hint("tox.ini", max(envs, key=_key)))
     return hints

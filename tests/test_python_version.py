@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from dockergen.facts import InspectError, LockedPackage
-from dockergen.python_version import choose_python, parse_pin, released_minors
+from dockergen.facts import InspectError, LockedPackage, Origin
+from dockergen.python_version import SETTING, Hint, choose_python, parse_pin, released_minors
 
 TODAY = datetime.date(2026, 11, 29)  # 3.15.0 came out on 2026-10-01
 
@@ -40,43 +40,43 @@ def test_parse_pin_rejects_other_interpreters():
     ],
 )
 def test_newest_minor_allowed_by_the_constraint(spec, expected):
-    choice = choose_python([("pyproject.toml requires-python", spec)], [], today=TODAY)
+    choice = choose_python([(Origin("pyproject.toml", "requires-python"), spec)], [], today=TODAY)
     assert choice.version == expected
     assert spec in choice.reasons[0]
 
 
 def test_every_constraint_must_allow_the_choice():
-    choice = choose_python([("a", ">=3.9"), ("b", "<3.12")], [])
+    choice = choose_python([(Origin("a"), ">=3.9"), (Origin("b"), "<3.12")], [])
     assert choice.version == "3.11"
 
 
 def test_first_pin_wins_and_the_others_are_reported():
-    choice = choose_python([("requires-python", ">=3.10")], [(".python-version", "3.11"), ("Pipfile", "3.13")])
+    choice = choose_python([(Origin("pyproject.toml", "requires-python"), ">=3.10")], [(Origin(".python-version"), "3.11"), (Origin("Pipfile"), "3.13")])
     assert choice.version == "3.11"
     assert any("Pipfile (3.13) ignored" in r for r in choice.reasons)
 
 
 def test_a_dockergen_pin_outside_the_constraint_is_an_error_naming_it():
     with pytest.raises(
-        InspectError, match=r"^pyproject\.toml: .*asks for Python 3\.10, but requires-python is '>=3\.11'"
+        InspectError, match=r"^pyproject\.toml: .*asks for Python 3\.10, but pyproject\.toml requires-python is '>=3\.11'"
     ):
-        choose_python([("requires-python", ">=3.11")], [("[tool.dockergen] python / --python", "3.10")])
+        choose_python([(Origin("pyproject.toml", "requires-python"), ">=3.11")], [(SETTING, "3.10")])
 
 
 def test_a_stale_python_version_file_is_ignored_with_a_warning():
-    choice = choose_python([("requires-python", ">=3.9,<3.14")], [(".python-version", "3.8")], today=TODAY)
+    choice = choose_python([(Origin("pyproject.toml", "requires-python"), ">=3.9,<3.14")], [(Origin(".python-version"), "3.8")], today=TODAY)
     assert choice.version == "3.13"
-    assert "WARNING .python-version pins 3.8, ignored: requires-python is '>=3.9,<3.14'" in choice.reasons
+    assert "WARNING .python-version pins 3.8, ignored: pyproject.toml requires-python is '>=3.9,<3.14'" in choice.reasons
 
 
 def test_no_release_satisfies():
     with pytest.raises(InspectError, match="no released CPython satisfies"):
-        choose_python([("pyproject.toml requires-python", ">=3.11,<3.11")], [])
+        choose_python([(Origin("pyproject.toml", "requires-python"), ">=3.11,<3.11")], [])
 
 
 def test_invalid_constraint():
     with pytest.raises(InspectError, match="invalid Python constraint"):
-        choose_python([("pyproject.toml requires-python", ">=three")], [])
+        choose_python([(Origin("pyproject.toml", "requires-python"), ">=three")], [])
 
 
 def test_no_constraint_means_the_newest_mature_release():
@@ -98,7 +98,7 @@ def test_the_lock_decides_where_its_binary_packages_have_wheels():
     )
     pure = package("pure", "pure-1.0-py3-none-any.whl")
     stable = package("stableabi", "stableabi-1.0-cp39-abi3-manylinux_2_17_x86_64.whl")
-    choice = choose_python([("requires-python", ">=3.11")], [], (native, pure, stable), today=TODAY)
+    choice = choose_python([(Origin("pyproject.toml", "requires-python"), ">=3.11")], [], (native, pure, stable), today=TODAY)
     assert choice.version == "3.14"
     assert "3.15 lacks 1 (fastnative)" in choice.reasons[0]
     late = package("late", "late-1.0-cp315-cp315-manylinux_2_28_x86_64.whl")
@@ -106,8 +106,8 @@ def test_the_lock_decides_where_its_binary_packages_have_wheels():
 
 
 def test_the_projects_own_evidence_comes_before_the_default():
-    hints = [("its trove classifiers", "3.12"), ("its CI workflows", "3.13")]
-    choice = choose_python([("requires-python", ">=3.9")], [], (), hints, today=TODAY)
+    hints = [Hint("its trove classifiers", "3.12"), Hint("its CI workflows", "3.13")]
+    choice = choose_python([(Origin("pyproject.toml", "requires-python"), ">=3.9")], [], (), hints, today=TODAY)
     assert choice.version == "3.12"
     assert "its trove classifiers" in choice.reasons[0]
 
@@ -125,9 +125,9 @@ def test_a_compiled_requirements_file_names_the_python_its_pins_fit(make_project
         }
     )
     hints = python_hints(Project(path))
-    assert hints[0] == ("requirements.txt, compiled with Python 3.11", "3.11")
+    assert hints[0] == Hint("requirements.txt, compiled with Python 3.11", "3.11", compiled=True)
     assert choose_python([], [], (), hints, today=TODAY).version == "3.11"
-    old = [("requirements.txt, compiled with Python 3.7", "3.7")]
+    old = [Hint("requirements.txt, compiled with Python 3.7", "3.7", compiled=True)]
     choice = choose_python([], [], (), old, today=TODAY)
     assert choice.version == "3.8" and "oldest release offered" in choice.reasons[0]
 
@@ -139,7 +139,7 @@ def test_pins_without_file_names_are_judged_by_the_wheel_table():
     choice = choose_python([], [], (greenlet, LockedPackage("click", "8.1.7")), today=TODAY)
     assert choice.version == "3.12"
     assert "no wheel of the pinned version for 3.13 (greenlet)" in choice.reasons[0]
-    hints = [("its CI workflows", "3.10"), ("tox.ini", "3.14")]
+    hints = [Hint("its CI workflows", "3.10"), Hint("tox.ini", "3.14")]
     assert choose_python([], [], (greenlet,), hints, today=TODAY).version == "3.10"  # the project's word, if it fits
     assert choose_python([], [], (LockedPackage("greenlet", "3.3.0"),), today=TODAY).version == "3.14"
 

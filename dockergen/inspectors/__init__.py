@@ -17,7 +17,7 @@ from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
 from ..project import Project, build_requires, compiles_extensions, external, normalize, state_dirs, version_variable
 from ..pypi import fill_files
-from ..python_version import choose_python, parse_pin, python_hints
+from ..python_version import choose_python, python_hints, read_pins
 from . import hatch, pdm, pipenv, piptools, poetry, pylock, requirements, setuptools, uv
 from .base import Inspector, InstallTraits
 
@@ -57,20 +57,6 @@ def choose_manager(project: Project, override: str | None) -> tuple[Inspector, s
     raise AssertionError("the last candidate is always returned")
 
 
-def python_pins(project: Project, facts: ManagerFacts, override: str | None) -> list[tuple[str, str]]:
-    pins = []
-    if override:
-        pins.append(("[tool.dockergen] python / --python", parse_pin(override, "pyproject.toml")))
-    if project.exists(".python-version"):
-        lines = [ln for ln in project.text(".python-version").splitlines() if ln.strip() and not ln.startswith("#")]
-        if lines:
-            pins.append((".python-version", parse_pin(lines[0], ".python-version")))
-    pins += facts.python_pins
-    if project.exists("runtime.txt"):
-        pins.append(("runtime.txt", parse_pin(project.text("runtime.txt"), "runtime.txt")))
-    return pins
-
-
 # PEP 508 names, and versions as lock files write them (PEP 440, local labels, Pipenv's "==").
 NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]{0,200}[A-Za-z0-9])?$")
 VERSION = re.compile(r"^[A-Za-z0-9=!<>~.*+_-]{1,100}$")
@@ -108,7 +94,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         facts.packages, lookup_notes = fill_files(facts.packages)
     python = choose_python(
         facts.python_constraints,
-        python_pins(project, facts, settings.get("python")),
+        read_pins(project, settings.get("python"), facts.python_pins),
         tuple(p for p in facts.packages if "main" in p.groups),
         python_hints(project),
     )

@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Requirement, Source
+from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Origin, Requirement, Source
 from ..project import (
     Project,
     expect,
@@ -103,7 +103,7 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
         raise InspectError(LOCK, f"unsupported lock_version {version!r} (dockergen reads 4.x; run `pdm lock`)")
     for target in expect(metadata.get("targets") or [], list, LOCK, "metadata.targets"):
         if isinstance(target, dict) and isinstance(target.get("requires_python"), str):
-            facts.python_constraints.append(("pdm.lock target requires_python", target["requires_python"]))
+            facts.python_constraints.append((Origin(LOCK, "target requires_python"), target["requires_python"]))
     raws = [
         expect(p, dict, LOCK, "a [[package]] entry") for p in expect(lock.get("package", []), list, LOCK, "[[package]]")
     ]

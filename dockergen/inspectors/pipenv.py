@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Requirement, Source
+from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Origin, Requirement, Source
 from ..project import Project, expect, normalize
 from ..python_version import parse_pin
 from . import setuptools
@@ -52,7 +52,7 @@ def inspect(project: Project) -> ManagerFacts:
     requires = expect(pipfile.get("requires", {}), dict, MANIFEST, "[requires]")
     version = requires.get("python_version") or requires.get("python_full_version")
     if version is not None:
-        facts.python_pins.append(("Pipfile python_version", parse_pin(str(version), MANIFEST)))
+        facts.python_pins.append((Origin(MANIFEST, "python_version"), parse_pin(str(version), MANIFEST)))
     if facts.lock_present:
         _read_lock(project, facts, pipfile)
         facts.path_packages = facts.locked_directories(("path",))

@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Requirement, Source
+from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Origin, Requirement, Source
 from ..project import (
     Project,
     expect,
@@ -54,7 +54,7 @@ def inspect(project: Project) -> ManagerFacts:
     facts.python_constraints = requires_python(project)
     python = (poetry.get("dependencies") or {}).get("python")
     if isinstance(python, str):
-        facts.python_constraints.append(("[tool.poetry.dependencies] python", python))
+        facts.python_constraints.append((Origin("pyproject.toml", "[tool.poetry.dependencies] python"), python))
     facts.indexes = _sources(poetry)
     facts.inputs += _license_file(project)
     if facts.lock_present:
@@ -151,7 +151,7 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
     if not version.startswith("2."):
         raise InspectError(LOCK, f"unsupported lock-version {version!r} (dockergen reads 2.x; run `poetry lock`)")
     if isinstance(metadata.get("python-versions"), str):
-        facts.python_constraints.append(("poetry.lock python-versions", metadata["python-versions"]))
+        facts.python_constraints.append((Origin(LOCK, "python-versions"), metadata["python-versions"]))
     raws = [
         expect(p, dict, LOCK, "a [[package]] entry") for p in expect(lock.get("package", []), list, LOCK, "[[package]]")
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..facts import InspectError, LockedPackage, ManagerFacts, Source
+from ..facts import InspectError, LockedPackage, ManagerFacts, Origin, Source
 from ..project import Project, expect, normalize, pep621_name, pep621_scripts, requires_python
 from .base import InstallTraits
 
@@ -44,7 +44,7 @@ def inspect(project: Project) -> ManagerFacts:
     if not version.startswith("1."):
         raise InspectError(lock, f"unsupported lock-version {version!r} (dockergen reads PEP 751 1.x)")
     if isinstance(data.get("requires-python"), str):
-        facts.python_constraints.append((f"{lock} requires-python", data["requires-python"]))
+        facts.python_constraints.append((Origin(lock, "requires-python"), data["requires-python"]))
     for raw in expect(data.get("packages", []), list, lock, "[[packages]]"):
         raw = expect(raw, dict, lock, "a [[packages]] entry")
         if not isinstance(raw.get("name"), str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import configparser
 
-from ..facts import InspectError, ManagerFacts, Requirement
+from ..facts import InspectError, ManagerFacts, Origin, Requirement
 from ..project import (
     Project,
     group_names,
@@ -78,9 +78,9 @@ def inspect(project: Project) -> ManagerFacts:
     facts.requirements += _setup_py_requirements(project, call)
     facts.groups = group_names(facts.requirements)
     facts.python_constraints = requires_python(project)
-    python, origin = cfg.get("options", "python_requires", fallback=None), "setup.cfg python_requires"
+    python, origin = cfg.get("options", "python_requires", fallback=None), Origin("setup.cfg", "python_requires")
     if not python and isinstance(call.values.get("python_requires"), str):
-        python, origin = call.values["python_requires"], "setup.py python_requires"
+        python, origin = call.values["python_requires"], Origin("setup.py", "python_requires")
     if python:
         facts.python_constraints.append((origin, python))
     facts.scripts = pep621_scripts(project)

@@ -7,7 +7,7 @@ from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Source
+from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Origin, Source
 from ..project import (
     Project,
     expect,
@@ -170,7 +170,7 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
     if version not in SUPPORTED_VERSIONS:
         raise InspectError(LOCK, f"unsupported lock version {version!r} (dockergen reads version 1)")
     if isinstance(lock.get("requires-python"), str):
-        facts.python_constraints.append(("uv.lock requires-python", lock["requires-python"]))
+        facts.python_constraints.append((Origin(LOCK, "requires-python"), lock["requires-python"]))
     packages = expect(lock.get("package", []), list, LOCK, "[[package]]")
     by_name: dict[str, dict[str, Any]] = {}
     versions: list[dict[str, Any]] = []
