@@ -140,6 +140,7 @@ def _django(project: Project, deps: set[str], port: int | None) -> list[Entrypoi
     else:
         command = ("python", "manage.py", "runserver", "--noreload", bind)
         reason += "; no gunicorn or uvicorn dependency, so Django's development server"
+        return [Entrypoint(command, "django", reason, port, dev_server="gunicorn")]
     return [Entrypoint(command, "django", reason, port)]
 
 
@@ -208,7 +209,8 @@ def _app_object(project: Project, deps: set[str], port: int | None, other_module
             continue
         kind: EntrypointKind = "wsgi" if framework in ("Flask", "wsgi") else "asgi"
         reason = f"{framework} app object in {path}"
-        found.append(Entrypoint(command, kind, reason, port or DEFAULT_PORT, _root_of(path)))
+        dev = "gunicorn" if command[0] == "flask" else ""  # _server's fallback: Flask's own server
+        found.append(Entrypoint(command, kind, reason, port or DEFAULT_PORT, _root_of(path), dev_server=dev))
     return found
 
 
@@ -234,7 +236,8 @@ def _factory(project: Project, deps: set[str], port: int | None) -> list[Entrypo
         command = _server("Flask", f"{package}:create_app()", deps, number) if "gunicorn" in deps else None
         command = command or ("flask", "--app", package, "run", "--host", "0.0.0.0", "--port", str(number))
         reason = f"Flask app factory create_app() in {path}"
-        found.append(Entrypoint(command, "wsgi", reason, number, _root_of(path)))
+        dev = "gunicorn" if command[0] == "flask" else ""
+        found.append(Entrypoint(command, "wsgi", reason, number, _root_of(path), dev_server=dev))
     return found
 
 

@@ -145,6 +145,7 @@ class Entrypoint:
     import_root: str = ""  # "src": the command imports a module from src/, which an app directory must put on sys.path
     shell: bool = False  # ("sh", "-c", line): a Procfile command with shell syntax, run as Heroku runs it
     source: str = "pyproject.toml"  # the file to change when the command is wrong (the setting, or the Procfile)
+    dev_server: str = ""  # the framework's development server serves the app: the production server to add
 
 
 @dataclass

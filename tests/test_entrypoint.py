@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import dockergen
 
 
@@ -154,3 +156,31 @@ def test_a_build_system_table_alone_beside_requirements_is_not_a_package(make_pr
     )
     facts = dockergen.inspect(path)
     assert not facts.installable and facts.entrypoint.kind == "wsgi"
+
+
+@pytest.mark.parametrize(
+    ("files", "warned"),
+    [
+        ({"requirements.txt": "flask==3.0.0\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n"}, True),
+        (
+            {
+                "requirements.txt": "flask==3.0.0\ngunicorn==23.0.0\n",
+                "app.py": "from flask import Flask\napp = Flask(__name__)\n",
+            },
+            False,
+        ),
+        (
+            {
+                "requirements.txt": "django==5.2\n",
+                "manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")\n',
+            },
+            True,
+        ),
+    ],
+    ids=["flask-alone", "flask-with-gunicorn", "django-alone"],
+)
+def test_a_development_server_is_a_warning_naming_the_server_to_add(make_project, files, warned):
+    notes = dockergen.inspect(make_project(files)).notes
+    warning = [n for n in notes if "development server" in n]
+    assert bool(warning) is warned
+    assert not warned or "add gunicorn to the dependencies" in warning[0]

@@ -51,22 +51,32 @@ def test_every_constraint_must_allow_the_choice():
 
 
 def test_first_pin_wins_and_the_others_are_reported():
-    choice = choose_python([(Origin("pyproject.toml", "requires-python"), ">=3.10")], [(Origin(".python-version"), "3.11"), (Origin("Pipfile"), "3.13")])
+    choice = choose_python(
+        [(Origin("pyproject.toml", "requires-python"), ">=3.10")],
+        [(Origin(".python-version"), "3.11"), (Origin("Pipfile"), "3.13")],
+    )
     assert choice.version == "3.11"
     assert any("Pipfile (3.13) ignored" in r for r in choice.reasons)
 
 
 def test_a_dockergen_pin_outside_the_constraint_is_an_error_naming_it():
     with pytest.raises(
-        InspectError, match=r"^pyproject\.toml: .*asks for Python 3\.10, but pyproject\.toml requires-python is '>=3\.11'"
+        InspectError,
+        match=r"^pyproject\.toml: .*asks for Python 3\.10, but pyproject\.toml requires-python is '>=3\.11'",
     ):
         choose_python([(Origin("pyproject.toml", "requires-python"), ">=3.11")], [(SETTING, "3.10")])
 
 
 def test_a_stale_python_version_file_is_ignored_with_a_warning():
-    choice = choose_python([(Origin("pyproject.toml", "requires-python"), ">=3.9,<3.14")], [(Origin(".python-version"), "3.8")], today=TODAY)
+    choice = choose_python(
+        [(Origin("pyproject.toml", "requires-python"), ">=3.9,<3.14")],
+        [(Origin(".python-version"), "3.8")],
+        today=TODAY,
+    )
     assert choice.version == "3.13"
-    assert "WARNING .python-version pins 3.8, ignored: pyproject.toml requires-python is '>=3.9,<3.14'" in choice.reasons
+    assert (
+        "WARNING .python-version pins 3.8, ignored: pyproject.toml requires-python is '>=3.9,<3.14'" in choice.reasons
+    )
 
 
 def test_no_release_satisfies():
@@ -98,7 +108,9 @@ def test_the_lock_decides_where_its_binary_packages_have_wheels():
     )
     pure = package("pure", "pure-1.0-py3-none-any.whl")
     stable = package("stableabi", "stableabi-1.0-cp39-abi3-manylinux_2_17_x86_64.whl")
-    choice = choose_python([(Origin("pyproject.toml", "requires-python"), ">=3.11")], [], (native, pure, stable), today=TODAY)
+    choice = choose_python(
+        [(Origin("pyproject.toml", "requires-python"), ">=3.11")], [], (native, pure, stable), today=TODAY
+    )
     assert choice.version == "3.14"
     assert "3.15 lacks 1 (fastnative)" in choice.reasons[0]
     late = package("late", "late-1.0-cp315-cp315-manylinux_2_28_x86_64.whl")

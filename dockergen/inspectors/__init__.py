@@ -119,6 +119,11 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
             + (suggestions + " (files with a __main__ block)" if suggestions else 'entrypoint = "..."')
             + ", or pass --entrypoint"
         )
+    if entry is not None and entry.dev_server:
+        notes.append(
+            f"WARNING the image serves the app with the framework's development server ({' '.join(entry.command[:3])}),"
+            f" which is not made for production: add {entry.dev_server} to the dependencies and regenerate"
+        )
     if facts.lock_consistent is False:
         notes.append(facts.lock_note)
     notes += [

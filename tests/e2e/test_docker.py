@@ -107,6 +107,35 @@ def test_web_sample_serves_http_with_its_own_cmd(sample, sample_copy):
         docker("rm", "-f", name, check=False)
 
 
+def health(name: str, seconds: float = 60) -> str:
+    """The container's health once the check has run (healthy or unhealthy), or 'starting'."""
+    deadline = time.monotonic() + seconds
+    status = "starting"
+    while time.monotonic() < deadline:
+        status = docker("inspect", "--format", "{{.State.Health.Status}}", name).stdout.strip()
+        if status in ("healthy", "unhealthy"):
+            break
+        time.sleep(0.5)
+    return status
+
+
+@pytest.mark.parametrize(
+    ("bind", "expected"), [("0.0.0.0:8000", "healthy"), ("127.0.0.1:8000", "unhealthy")], ids=["all", "loopback"]
+)
+def test_the_health_check_fails_when_a_client_cannot_reach_the_app(bind, expected, sample_copy):
+    """gunicorn bound to 127.0.0.1 answers inside the container and nowhere else: a probe of the
+    loopback called that healthy. The image's own HEALTHCHECK, run quickly here."""
+    tag = init_and_build(sample_copy("pdm-flask"), "dockergen-e2e/pdm-flask:health")
+    name = f"dockergen-e2e-health-{expected}"
+    docker("rm", "-f", name, check=False)
+    quick = ["--health-interval=1s", "--health-timeout=3s", "--health-retries=2", "--health-start-period=5s"]
+    docker("run", "-d", "--name", name, *quick, tag, "gunicorn", "--bind", bind, "app:app")
+    try:
+        assert health(name) == expected, docker("inspect", "--format", "{{json .State.Health}}", name).stdout
+    finally:
+        docker("rm", "-f", name, check=False)
+
+
 @pytest.mark.parametrize(
     ("sample", "source"), [("uv-fastapi", "src/uv_fastapi/main.py"), ("poetry-legacy", "legacy_cli/main.py")]
 )
