@@ -174,6 +174,7 @@ class ManagerFacts:
     notes: list[str] = field(default_factory=list)  # what the inspector could not read, for `inspect`
     unusable: str = ""  # why the lock cannot install in a Linux image at all: another source of truth wins
     export_problem: str = ""  # why the manager's export of this lock fails: its own installer installs it
+    own_entry: str | None = None  # the lock's entry for the project itself (from '.'): left to the project stage
 
     def locked_directories(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
         """(name, directory) of the runtime packages the lock installs from the project tree, other
@@ -219,6 +220,7 @@ class ProjectFacts:
     state_dirs: tuple[str, ...] = ()  # root directories the .gitignore names as the app's own state (data, logs)
     path_packages: tuple[tuple[str, str], ...] = ()  # (name, directory): runtime packages locked from the tree
     export_problem: str = ""  # why the manager's export of this lock fails: its own installer installs it
+    own_entry: str | None = None  # the lock's entry for the project itself (from '.'): left to the project stage
     notes: tuple[str, ...] = ()
 
     @property

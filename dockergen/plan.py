@@ -407,7 +407,7 @@ def plan_deps(facts: ProjectFacts, traits: InstallTraits, choice: GpuChoice, rea
         groups=groups,
         extras=tuple(facts.settings.get("extras", ())),
         tree_packages=tree_packages,
-        left_out=(*choice.left_out, *tree_packages),
+        left_out=(*choice.left_out, *tree_packages, *([facts.own_entry] if facts.own_entry else [])),
         leaves_out_workspace=bool(facts.workspace_members),
         cpu_torch=choice.cpu_torch,
         cpu_index=choice.cpu_index,

@@ -154,6 +154,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         local_paths=tuple(facts.local_paths),
         path_packages=tuple(facts.path_packages),
         export_problem=facts.export_problem,
+        own_entry=facts.own_entry,
         entrypoint=entry,
         entrypoint_candidates=tuple(candidates),
         settings=settings,

@@ -51,7 +51,8 @@ def inspect(project: Project) -> ManagerFacts:
             raise InspectError(lock, "a [[packages]] entry has no name")
         source = _source(raw)
         if source.kind == "directory" and source.url in (".", "./"):
-            continue  # the project itself
+            facts.own_entry = normalize(raw["name"])  # uv export writes the project itself: editable, from '.'
+            continue
         wheels = [w for w in expect(raw.get("wheels", []), list, lock, "wheels") if isinstance(w, dict)]
         sdist = raw.get("sdist") if isinstance(raw.get("sdist"), dict) else None
         files = [str(w.get("name") or str(w.get("url", "")).rsplit("/", 1)[-1]) for w in wheels]
@@ -67,6 +68,7 @@ def inspect(project: Project) -> ManagerFacts:
                 hashed=any(w.get("hashes") for w in wheels) or bool(sdist and sdist.get("hashes")),
             )
         )
+    facts.path_packages = facts.locked_directories(("directory",))
     if project.exists("pyproject.toml"):
         facts.inputs.insert(0, "pyproject.toml")
     facts.lock_note = "PEP 751 records no manifest hash: regenerate it after changing dependencies"
