@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from dockergen import api
 from dockergen.cli import main
-from dockergen.facts import InspectError
+from dockergen.facts import InspectError, printable
 from dockergen.project import MAX_FILE_BYTES, tomllib
 
 from .samples import EXPECTATIONS_FILE
@@ -99,8 +99,8 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
 def assert_good_error(err: InspectError, root: Path) -> None:
     """One line, "FILE: problem", and FILE is a file of the project (or the project itself)."""
     text = str(err)
-    assert len(text.splitlines()) == 1 and "\r" not in text, f"not one line: {text!r}"
-    assert text == f"{err.path}: {err.problem}"
+    assert len(text.splitlines()) == 1 and "\r" not in text and text.isprintable(), f"not one line: {text!r}"
+    assert text == printable(f"{err.path}: {err.problem}")
     names = {p.relative_to(root).as_posix() for p in root.rglob("*")} | {str(root)}
     assert err.path in names, f"error does not name a project file: {text!r}"
 
