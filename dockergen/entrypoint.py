@@ -124,6 +124,8 @@ def _django(project: Project, deps: set[str], port: int | None) -> list[Entrypoi
     if not match:
         return []
     settings_module = match.group(1)
+    if not _dotted(settings_module, parts=1):  # '..etc.passwd' would name a file outside the project
+        raise InspectError("manage.py", f"DJANGO_SETTINGS_MODULE {settings_module!r} is not a Python module path")
     settings_file = settings_module.replace(".", "/") + ".py"
     apps = dict(
         (kind, target.rsplit(".", 1)[0] + ":" + target.rsplit(".", 1)[1])
@@ -140,6 +142,12 @@ def _django(project: Project, deps: set[str], port: int | None) -> list[Entrypoi
         command = ("python", "manage.py", "runserver", "--noreload", bind)
         reason += "; no gunicorn or uvicorn dependency, so Django's development server"
     return [Entrypoint(command, "django", reason, port)]
+
+
+def _dotted(path: str, parts: int) -> bool:
+    """Whether path is a dotted Python name of at least parts identifiers (settings, mysite.wsgi.application)."""
+    names = path.split(".")
+    return len(names) >= parts and all(name.isidentifier() for name in names)
 
 
 def _candidate_app_files(project: Project, other_modules: bool = False) -> list[str]:

@@ -2,10 +2,17 @@
 
 Error lines: a name or value quoted into an error or summary line (a newline, terminal escapes)
    is escaped, in one place: every error is one printable line.
+A. Every file dockergen reads or writes resolves inside the project, or is refused in one line
+   naming it; no file is written through a link; nothing read from outside is printed.
+   A write that fails (a full disk, a read-only directory) leaves nothing partial behind.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +20,7 @@ from click.testing import CliRunner
 
 from dockergen.cli import main
 from dockergen.facts import InspectError, printable
+from dockergen.project import Project
 
 CANARY = "CANARY-7f3a: not the project's"
 LINK_OUT = "is a symbolic link that leads outside the project: not read"
@@ -78,3 +86,249 @@ def test_printable_escapes_every_character_that_moves_the_cursor_or_breaks_a_lin
     assert printable("é ü 中 plain 'quoted' \\ ") == "é ü 中 plain 'quoted' \\ "
     error = InspectError("a\nb", "c\x1b[2Jd")
     assert str(error) == "a\\nb: c\\x1b[2Jd" and error.path == "a\nb"
+
+
+# --- A. links ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sample", "name"),
+    [
+        ("requirements-plain", ".python-version"),
+        ("requirements-plain", "runtime.txt"),
+        ("requirements-plain", "requirements.txt"),
+        ("requirements-plain", "Procfile"),
+        ("requirements-plain", "other.txt"),  # an include: `-r other.txt`
+        ("uv-fastapi", "pyproject.toml"),
+        ("uv-fastapi", "uv.lock"),
+        ("poetry-django", "poetry.lock"),
+        ("poetry-django", "mysite/settings.py"),  # DJANGO_SETTINGS_MODULE's file
+        ("poetry-django", "LICENSE"),  # license = {file = "LICENSE"}: an input, hashed into the header
+        ("pipenv-app", "Pipfile.lock"),
+        ("pdm-flask", "app.py"),
+        ("setuppy-pkg", "setup.py"),
+        ("pdm-flask", "Dockerfile"),  # read for its pins, and by check
+        ("pdm-flask", ".dockerignore"),  # a person's is kept, and copied into Dockerfile.dockerignore
+    ],
+)
+@pytest.mark.parametrize("command", [["inspect"], ["generate", "--stdout"], ["check"], ["init", "--force"]])
+def test_a_file_linked_out_of_the_project_is_refused_and_never_printed(sample_copy, outside, sample, name, command):
+    path = sample_copy(sample)
+    if name == "other.txt":
+        (path / "requirements.txt").write_text((path / "requirements.txt").read_text() + "-r other.txt\n")
+    # What the link leads to would be printed if it were read: in an error about its first
+    # line, in a diff, or copied into a file dockergen writes.
+    secret = outside / "secret"
+    secret.write_text(f"{CANARY} ==== 1\n[{CANARY}\n")
+    (path / name).unlink(missing_ok=True)
+    (path / name).symlink_to(secret)
+    result = cli(*command, str(path))
+    if command == ["inspect"] and name in ("Dockerfile", ".dockerignore", "LICENSE"):
+        assert result.exit_code == 0, result.output  # inspect reads none of them
+    else:
+        assert_one_line_error(result, f"{name}: {LINK_OUT}")
+    assert CANARY not in result.output
+    assert not any(
+        CANARY in p.read_text(errors="replace") for p in path.rglob("*") if p.is_file() and not p.is_symlink()
+    )
+    assert secret.read_text() == f"{CANARY} ==== 1\n[{CANARY}\n"
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="Linux /proc")
+def test_a_dockerfile_linked_to_the_process_environment_is_not_printed_by_check(sample_copy):
+    path = sample_copy("requirements-plain")
+    (path / "Dockerfile").symlink_to("/proc/self/environ")
+    result = subprocess.run(
+        [sys.executable, "-c", "from dockergen.cli import main; main()", "check", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DOCKERGEN_CANARY": CANARY},
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"dockergen: error: Dockerfile: {LINK_OUT}\n"
+    assert CANARY not in result.stdout + result.stderr
+
+
+def test_a_link_to_a_link_that_leads_out_and_a_linked_directory_are_refused(sample_copy, outside):
+    path = sample_copy("requirements-plain")
+    (outside / "reqs").mkdir()
+    (outside / "reqs" / "base.txt").write_text(f"{CANARY} ==== 1\n")
+    (path / "reqs").symlink_to(outside / "reqs")
+    (path / "requirements.txt").write_text("-r reqs/base.txt\n")
+    assert_one_line_error(cli("inspect", str(path)), f"reqs/base.txt: {LINK_OUT}")
+    (path / "requirements.txt").write_text("flask==3.1.0\n")
+    (path / "hop").symlink_to(outside / "reqs" / "base.txt")
+    (path / ".python-version").unlink()
+    (path / ".python-version").symlink_to("hop")
+    assert_one_line_error(cli("inspect", str(path)), f".python-version: {LINK_OUT}")
+
+
+def test_links_that_stay_inside_the_project_are_followed(sample_copy):
+    path = sample_copy("requirements-plain")
+    (path / "reqs").mkdir()
+    (path / "requirements.txt").rename(path / "reqs" / "base.txt")
+    (path / "requirements.txt").symlink_to("reqs/base.txt")
+    assert cli("init", str(path)).exit_code == 0
+    (path / "docker").mkdir()
+    (path / "Dockerfile").rename(path / "docker" / "Dockerfile")
+    (path / "Dockerfile").symlink_to("docker/Dockerfile")
+    check = cli("check", str(path))
+    assert check.exit_code == 0 and "Dockerfile and .dockerignore are current" in check.output
+    assert "Dockerfile: unchanged" in cli("generate", str(path)).output
+
+
+def test_files_found_by_scanning_that_lead_out_are_passed_over(sample_copy, outside):
+    """A linked directory of scripts is not the project's: the build context holds only the link."""
+    path = sample_copy("pipenv-app")
+    (outside / "tools").mkdir()
+    (outside / "tools" / "main.py").write_bytes(b"\xff not even UTF-8")
+    (path / "tools").symlink_to(outside / "tools")
+    result = cli("inspect", str(path))
+    assert result.exit_code == 0, result.output
+    assert "tools/main.py" not in result.output
+
+
+@pytest.mark.parametrize("settings", ["..etc.passwd", ".etc.passwd", "mysite..settings", "mysite.settings."])
+def test_a_django_settings_module_that_is_no_module_is_refused(sample_copy, settings):
+    path = sample_copy("poetry-django")
+    manage = path / "manage.py"
+    manage.write_text(manage.read_text().replace("'mysite.settings'", repr(settings)))
+    assert_one_line_error(
+        cli("inspect", str(path)), f"manage.py: DJANGO_SETTINGS_MODULE {settings!r} is not a Python module path"
+    )
+
+
+def test_names_outside_the_project_are_no_files_of_it(tmp_path):
+    project = Project(tmp_path / "proj")
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "secret.py").write_text(CANARY)
+    for name in ("../secret.py", "/etc/passwd", "a/../../secret.py", str(tmp_path / "secret.py")):
+        assert not project.exists(name)
+        with pytest.raises(InspectError, match="is outside the project: not read"):
+            project.text(name)
+
+
+@pytest.mark.parametrize("backup", ["Dockerfile.bak", ".dockerignore.bak"])
+@pytest.mark.parametrize("target", ["existing", "absent"])
+def test_a_backup_name_that_is_a_link_is_passed_over_not_written_through(sample_copy, outside, backup, target):
+    path = sample_copy("pdm-flask")
+    name = backup.removesuffix(".bak")
+    mine = "# a person's file\n"
+    (path / name).write_text(mine)
+    victim = outside / "victim"
+    if target == "existing":
+        victim.write_text("precious\n")
+    (path / backup).symlink_to(victim)
+    result = cli("init", "--force", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"{name}: replaced (old file kept as {backup}.1)" in result.output
+    assert (path / f"{backup}.1").read_text() == mine
+    assert os.readlink(path / backup) == str(victim), "the link is left as it was"
+    assert victim.read_text() == "precious\n" if target == "existing" else not victim.exists()
+
+
+@pytest.mark.parametrize("name", ["Dockerfile", ".dockerignore"])
+def test_a_file_to_write_that_is_a_link_is_refused(sample_copy, name):
+    """dockergen writes no file through a link, even one that stays inside: the link is the person's.
+    (Without --force a person's .dockerignore is kept, never written: only --force would replace it.)"""
+    path = sample_copy("pdm-flask")
+    (path / "docker").mkdir()
+    (path / "docker" / name).write_text("# the person's real file\n")
+    (path / name).symlink_to(f"docker/{name}")
+    for command in (["generate"], ["init", "--force"]) if name == "Dockerfile" else (["init", "--force"],):
+        result = cli(*command, str(path))
+        assert result.exit_code == 2, result.output
+        assert last_line(result).startswith(f"dockergen: error: {name}: is a symbolic link: dockergen writes no")
+        assert (path / name).is_symlink() and (path / "docker" / name).read_text() == "# the person's real file\n"
+    assert not (path / "Dockerfile").exists() or (path / "Dockerfile").is_symlink()
+
+
+# --- A. a failed write leaves nothing behind -----------------------------------------------------
+# A full disk and a read-only directory, simulated: the tests may run as root, where chmod does not
+# stop a write. Only files under the project fail; everything else (pytest's own files) works.
+
+
+def _in(path: Path, target) -> bool:
+    name = target if not isinstance(target, int) else os.readlink(f"/proc/self/fd/{target}")
+    return os.path.realpath(os.fsdecode(name)).startswith(os.path.realpath(path) + os.sep)
+
+
+@pytest.fixture
+def persons_dockerfile(sample_copy):
+    path = sample_copy("pdm-flask")
+    (path / "Dockerfile").write_text("FROM python:3.13-slim\nCOPY . .\n")
+    return path
+
+
+def _listing(path: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.is_file()}
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="Linux /proc")
+@pytest.mark.parametrize("failing", ["backup", "new file", "both"])
+def test_init_force_on_a_full_disk_leaves_nothing_behind(persons_dockerfile, monkeypatch, failing):
+    path = persons_dockerfile
+    before = _listing(path)
+    real_write = os.write
+
+    def write(fd, data):
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        hit = (".bak" in name and failing != "new file") or (".tmp" in name and failing != "backup")
+        if _in(path, fd) and hit:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    result = cli("init", "--force", str(path))
+    monkeypatch.undo()
+    assert result.exit_code == 2, result.output
+    assert last_line(result).startswith("dockergen: error: ")
+    assert last_line(result).endswith("No space left on device; nothing was written")
+    assert _listing(path) == before, "no empty or partial .bak, no temporary file, the old file as it was"
+
+
+@pytest.mark.parametrize("at", [0, 1])
+def test_a_rename_that_fails_leaves_each_file_whole(persons_dockerfile, monkeypatch, at):
+    path = persons_dockerfile
+    before = _listing(path)
+    real_replace, calls = os.replace, []
+
+    def replace(src, dst):
+        calls.append(dst)
+        if _in(path, src) and len(calls) > at:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = cli("init", "--force", str(path))
+    monkeypatch.undo()
+    assert result.exit_code == 2, result.output
+    after = _listing(path)
+    if at == 0:
+        assert last_line(result).endswith("Read-only file system; nothing was written")
+        assert after == before
+    else:  # the Dockerfile was replaced: its backup stays; the .dockerignore was not written
+        assert last_line(result).endswith("Read-only file system; Dockerfile written")
+        assert after["Dockerfile.bak"] == before["Dockerfile"] and ".dockerignore" not in after
+        assert not [n for n in after if n.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_read_only_directory_is_one_line_and_changes_nothing(persons_dockerfile, monkeypatch, force):
+    path = persons_dockerfile
+    if not force:
+        (path / "Dockerfile").unlink()
+    before = _listing(path)
+    real_open = os.open
+
+    def open_(name, flags, *args, **kwargs):
+        if flags & os.O_CREAT and _in(path, name):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        return real_open(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_)
+    result = cli("init", *(["--force"] if force else []), str(path))
+    monkeypatch.undo()
+    what = "cannot keep the old file as Dockerfile.bak (or .bak.N)" if force else "cannot write"
+    assert_one_line_error(result, f"Dockerfile: {what}: Read-only file system; nothing was written")
+    assert _listing(path) == before
