@@ -5,6 +5,7 @@ Error lines: a name or value quoted into an error or summary line (a newline, te
 A. Every file dockergen reads or writes resolves inside the project, or is refused in one line
    naming it; no file is written through a link; nothing read from outside is printed.
    A write that fails (a full disk, a read-only directory) leaves nothing partial behind.
+B. A byte outside dockergen's own output makes the file the person's: refused unless --force.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dockergen.api import is_unedited_output
 from dockergen.cli import main
 from dockergen.facts import InspectError, printable
 from dockergen.project import Project
@@ -332,3 +334,55 @@ def test_a_read_only_directory_is_one_line_and_changes_nothing(persons_dockerfil
     what = "cannot keep the old file as Dockerfile.bak (or .bak.N)" if force else "cannot write"
     assert_one_line_error(result, f"Dockerfile: {what}: Read-only file system; nothing was written")
     assert _listing(path) == before
+
+
+# --- B. a person's bytes anywhere make the file theirs -------------------------------------------
+
+
+def _edits(text: str) -> dict[str, str]:
+    lines = text.splitlines(keepends=True)
+    return {
+        "line-above": "ARG HTTP_PROXY=http://proxy.example:3128\n" + text,
+        "comment-above": "# keep: our proxy\n" + text,
+        "blank-above": "\n" + text,
+        "inside-header": "".join(lines[:2]) + "# NOTE: mirror below\n" + "".join(lines[2:]),
+        "header-line-edited": text.replace(".\n", ". Do not touch: see NOTES.md.\n", 1),
+        "header-deleted-but-digest": "".join(lines[3:]),
+        "blank-after-header-removed": "".join(lines[:4]) + "".join(lines[5:]),
+        "directive-above": "# escape=`\n" + text,
+    }
+
+
+@pytest.mark.parametrize("edit", sorted(_edits("1\n2\n3\n4\n5\n6\n")))
+def test_a_byte_outside_dockergens_output_makes_the_dockerfile_the_persons(sample_copy, edit):
+    path = sample_copy("requirements-plain")
+    assert cli("init", str(path)).exit_code == 0
+    edited = _edits((path / "Dockerfile").read_text())[edit]
+    (path / "Dockerfile").write_text(edited)
+    assert not is_unedited_output(edited)
+    check = cli("check", str(path))
+    assert check.exit_code == 1
+    assert "dockergen: Dockerfile is edited by hand since dockergen wrote it" in check.output
+    generate = cli("generate", str(path))
+    assert generate.exit_code == 1 and "refusing to overwrite Dockerfile" in generate.output
+    assert (path / "Dockerfile").read_text() == edited, "nothing the person wrote is lost"
+    forced = cli("generate", "--force", str(path))
+    assert forced.exit_code == 0 and (path / "Dockerfile.bak").read_text() == edited
+
+
+def test_a_line_above_the_header_of_a_dockerignore_makes_it_the_persons(sample_copy):
+    path = sample_copy("requirements-plain")
+    assert cli("init", str(path)).exit_code == 0
+    edited = "secrets/\n" + (path / ".dockerignore").read_text()
+    (path / ".dockerignore").write_text(edited)
+    result = cli("generate", str(path))
+    assert result.exit_code == 0 and ".dockerignore: kept (not written by dockergen" in result.output
+    assert (path / ".dockerignore").read_text() == edited
+
+
+def test_an_unedited_file_with_a_parser_directive_is_still_dockergens(sample_copy):
+    path = sample_copy("requirements-plain")
+    assert cli("init", "--syntax", str(path)).exit_code == 0
+    assert is_unedited_output((path / "Dockerfile").read_text())
+    (path / "requirements.txt").write_text((path / "requirements.txt").read_text() + "six==1.17.0\n")
+    assert "Dockerfile: updated" in cli("generate", "--syntax", str(path)).output
