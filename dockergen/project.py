@@ -28,6 +28,9 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a lock this large is not a lock a person committed
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+MAX_NESTING = 64  # tables and arrays; real manifests and locks nest fewer than 10 deep
+NESTED_TOO_DEEP = f"nested more than {MAX_NESTING} levels deep"
+MAX_KEY_DOTS = 1000  # on one line of TOML (_no_long_dotted_key)
 LEADS_NOWHERE = "cannot read: a symbolic link that leads nowhere (a loop or a missing target)"
 # What can never go into a Dockerfile: it would end an instruction or continue it on the next line.
 CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
@@ -116,17 +119,23 @@ class Project:
 
     def toml(self, rel: str) -> dict[str, Any]:
         if rel not in self._toml:
+            text = self.text(rel)
+            _no_long_dotted_key(text, rel)
             try:
-                self._toml[rel] = tomllib.loads(self.text(rel))
+                self._toml[rel] = _shallow(tomllib.loads(text), rel, "TOML")
             except tomllib.TOMLDecodeError as exc:
                 raise InspectError(rel, f"invalid TOML: {exc}") from None
+            except RecursionError:  # the parser recurses once per level
+                raise InspectError(rel, f"invalid TOML: {NESTED_TOO_DEEP}") from None
         return self._toml[rel]
 
     def json(self, rel: str) -> Any:
         try:
-            return json.loads(self.text(rel))
+            return _shallow(json.loads(self.text(rel)), rel, "JSON")
         except json.JSONDecodeError as exc:
             raise InspectError(rel, f"invalid JSON: {exc}") from None
+        except RecursionError:
+            raise InspectError(rel, f"invalid JSON: {NESTED_TOO_DEEP}") from None
 
     @cached_property
     def pyproject(self) -> dict[str, Any] | None:
@@ -151,6 +160,32 @@ class Project:
     @property
     def settings(self) -> dict[str, Any]:
         return self.pyproject_table("tool", "dockergen")
+
+
+def _shallow(document: Any, rel: str, kind: str) -> Any:
+    """The parsed document, refused when it nests deeper than MAX_NESTING: the parser may survive
+    a depth that the code walking the result (recursively, like json.dumps) would not."""
+    todo = [(document, 1)]
+    while todo:
+        node, depth = todo.pop()
+        if depth > MAX_NESTING:
+            raise InspectError(rel, f"invalid {kind}: {NESTED_TOO_DEEP}")
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return document
+
+
+def _no_long_dotted_key(text: str, rel: str) -> None:
+    """Refuse, unparsed, a line with more dots than any key may have: tomllib's memory grows with
+    the square of a dotted key's length (a.a.a... 100,000 times takes tens of GB), and a dotted
+    key cannot span lines. No manifest or lock has a line with that many dots."""
+    if text.count(".") <= MAX_KEY_DOTS:
+        return
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.count(".") > MAX_KEY_DOTS:
+            raise InspectError(
+                rel, f"invalid TOML: line {number} has more than {MAX_KEY_DOTS} dots, a key {NESTED_TOO_DEEP}"
+            )
 
 
 def expect(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:

@@ -6,11 +6,14 @@ A. Every file dockergen reads or writes resolves inside the project, or is refus
    naming it; no file is written through a link; nothing read from outside is printed.
    A write that fails (a full disk, a read-only directory) leaves nothing partial behind.
 B. A byte outside dockergen's own output makes the file the person's: refused unless --force.
+C. Deep nesting, Django settings that are no dotted path, non-ASCII digits and impossible ports
+   end in one line and exit 2.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import dockergen
 from dockergen.api import is_unedited_output
 from dockergen.cli import main
 from dockergen.facts import InspectError, printable
@@ -386,3 +390,134 @@ def test_an_unedited_file_with_a_parser_directive_is_still_dockergens(sample_cop
     assert is_unedited_output((path / "Dockerfile").read_text())
     (path / "requirements.txt").write_text((path / "requirements.txt").read_text() + "six==1.17.0\n")
     assert "Dockerfile: updated" in cli("generate", "--syntax", str(path)).output
+
+
+# --- C. clean failures ---------------------------------------------------------------------------
+
+DEEP = 100_000
+
+
+def _deep_toml(kind: str) -> str:
+    if kind == "array":
+        return "deep = " + "[" * DEEP + "]" * DEEP + "\n"
+    if kind == "inline-table":
+        return "deep = " + "{a = " * DEEP + "1" + "}" * DEEP + "\n"
+    if kind == "dotted-key":
+        return "deep" + ".a" * DEEP + " = 1\n"
+    return "deep = " + "[" * 200 + "]" * 200 + "\n"  # "shallow": survives the parser, not the limit
+
+
+@pytest.mark.parametrize("kind", ["array", "inline-table", "dotted-key", "shallow"])
+@pytest.mark.parametrize(
+    ("sample", "name"),
+    [
+        ("uv-fastapi", "pyproject.toml"),
+        ("uv-fastapi", "uv.lock"),
+        ("poetry-django", "poetry.lock"),
+        ("pdm-flask", "pdm.lock"),
+        ("pylock-app", "pylock.toml"),
+        ("pipenv-app", "Pipfile"),
+    ],
+)
+def test_toml_nested_too_deep_is_one_line(sample_copy, sample, name, kind):
+    path = sample_copy(sample)
+    with open(path / name, "a") as handle:
+        handle.write("\n[hostile]\n" + _deep_toml(kind))
+    result = cli("inspect", str(path))
+    if kind == "dotted-key":  # refused unparsed: tomllib's memory grows with the square of its length
+        lines = (path / name).read_text().count("\n")
+        message = f"{name}: invalid TOML: line {lines} has more than 1000 dots, a key nested more than 64 levels deep"
+    else:
+        message = f"{name}: invalid TOML: nested more than 64 levels deep"
+    assert_one_line_error(result, message)
+
+
+@pytest.mark.parametrize("depth", [DEEP, 200])
+def test_json_nested_too_deep_is_one_line(sample_copy, depth):
+    path = sample_copy("pipenv-app")
+    lock = json.loads((path / "Pipfile.lock").read_text())
+    text = json.dumps(lock)[:-1] + ', "hostile": ' + "[" * depth + "]" * depth + "}"
+    (path / "Pipfile.lock").write_text(text)
+    assert_one_line_error(cli("inspect", str(path)), "Pipfile.lock: invalid JSON: nested more than 64 levels deep")
+
+
+@pytest.mark.parametrize("expression", ["-" * DEEP + "1", "x" + ".a" * DEEP, "1" + "+1" * DEEP, "f" + "(x)" * DEEP])
+def test_a_setup_py_nested_too_deep_is_one_line(make_project, expression):
+    path = make_project({"setup.py": f"from setuptools import setup\nsetup(name='x', install_requires={expression})\n"})
+    assert_one_line_error(
+        cli("inspect", str(path)), "setup.py: cannot read: an expression nested too deeply for Python's parser"
+    )
+
+
+@pytest.mark.parametrize("value", ["application", "mysite..application", ".application", "mysite.wsgi."])
+@pytest.mark.parametrize("kind", ["WSGI", "ASGI"])
+def test_a_wsgi_or_asgi_application_that_is_no_dotted_path_is_one_line(sample_copy, kind, value):
+    path = sample_copy("poetry-django")
+    settings = path / "mysite" / "settings.py"
+    settings.write_text(settings.read_text() + f"\n{kind}_APPLICATION = {value!r}\n")
+    if kind == "WSGI":
+        text = settings.read_text().replace("WSGI_APPLICATION = 'mysite.wsgi.application'\n", "")
+        settings.write_text(text)
+    assert_one_line_error(
+        cli("inspect", str(path)),
+        f"mysite/settings.py: {kind}_APPLICATION = {value!r} is not a dotted path 'module.name'",
+    )
+
+
+@pytest.mark.parametrize("value", ["3.١٣", "3.1٣", "３.１３", "3.१३", "3.13\u0663"])
+@pytest.mark.parametrize("where", [".python-version", "runtime.txt", "setting"])
+def test_python_versions_take_ascii_digits_only(sample_copy, where, value):
+    path = sample_copy("requirements-plain")
+    (path / ".python-version").unlink()
+    if where == "setting":
+        result = cli("generate", "--stdout", "--python", value, str(path))
+        assert_one_line_error(
+            result, f"pyproject.toml: [tool.dockergen] python = {value!r} is not a valid Python version like '3.13'"
+        )
+        return
+    (path / where).write_text(("python-" if where == "runtime.txt" else "") + value + "\n")
+    result = cli("generate", "--stdout", str(path))
+    shown = ("python-" if where == "runtime.txt" else "") + value
+    assert_one_line_error(result, f"{where}: cannot read a CPython version from {shown!r}")
+
+
+def test_a_cuda_setting_takes_ascii_digits_only(sample_copy):
+    result = cli("generate", "--stdout", "--cuda", "١٢.٨", str(sample_copy("uv-torch")))
+    assert_one_line_error(
+        result, "pyproject.toml: [tool.dockergen] cuda = '١٢.٨' is not a valid CUDA version like '12.8'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "port"),
+    [
+        ("gunicorn app:app --bind 0.0.0.0:99999", "99999"),
+        ("gunicorn app:app --bind=0.0.0.0:65536", "65536"),
+        ("gunicorn app:app -b [::]:1234567", "1234567"),
+        ("uvicorn app:app --port 0", "0"),
+        ("uvicorn app:app --port=100000", "100000"),
+    ],
+)
+def test_a_procfile_port_outside_1_to_65535_is_refused(sample_copy, line, port):
+    path = sample_copy("requirements-plain")
+    (path / "Procfile").write_text(f"web: {line}\n")
+    assert_one_line_error(
+        cli("generate", "--stdout", str(path)),
+        f"Procfile: the 'web' command listens on port {port}, which is not a port (1-65535)",
+    )
+
+
+def test_an_entrypoint_setting_port_outside_1_to_65535_is_refused(sample_copy):
+    result = cli(
+        "generate", "--stdout", "--entrypoint", "gunicorn --bind 0.0.0.0:99999 app:app", str(sample_copy("pdm-flask"))
+    )
+    assert_one_line_error(
+        result, "pyproject.toml: [tool.dockergen] entrypoint listens on port 99999, which is not a port (1-65535)"
+    )
+
+
+@pytest.mark.parametrize("port", ["1", "65535"])
+def test_ports_at_the_edges_are_exposed(sample_copy, port):
+    path = sample_copy("requirements-plain")
+    (path / "Procfile").write_text(f"web: gunicorn app:app --bind 0.0.0.0:{port}\n")
+    assert f"\nEXPOSE {port}\n" in dockergen.generate(path)["Dockerfile"]
