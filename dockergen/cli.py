@@ -10,7 +10,6 @@ import functools
 import json
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,18 +19,11 @@ import click
 
 from . import __version__, api
 from .entrypoint import main_blocks
-from .facts import InspectError, ProjectFacts
+from .facts import InspectError, ProjectFacts, printable
 from .plan import make_plan
 from .project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
-UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(line: str) -> str:
-    """A line of the summary with control characters shown as escapes: names come from files
-    dockergen did not write, and must not move the terminal's cursor or colour it."""
-    return UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
 
 
 def handle_errors(func: F) -> F:
@@ -47,13 +39,14 @@ def handle_errors(func: F) -> F:
             sys.exit(0)
         except api.RefusedError as exc:
             click.echo(str(exc.diff), err=True, nl=False)
-            click.echo(f"dockergen: {exc}", err=True)
+            click.echo(printable(f"dockergen: {exc}"), err=True)
             sys.exit(1)
         except Exception as exc:  # a bug: say so in one line unless asked for the traceback
             if os.environ.get("DOCKERGEN_DEBUG"):
                 raise
             click.echo(
-                f"dockergen: internal error: {type(exc).__name__}: {exc} (DOCKERGEN_DEBUG=1 shows more)", err=True
+                printable(f"dockergen: internal error: {type(exc).__name__}: {exc} (DOCKERGEN_DEBUG=1 shows more)"),
+                err=True,
             )
             sys.exit(3)
 
@@ -104,7 +97,7 @@ class EchoHandler(logging.Handler):
     """Progress from the library (e.g. `--online` look-ups) on stderr, where click prints it now."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"dockergen: {record.getMessage()}", err=True)
+        click.echo(printable(f"dockergen: {record.getMessage()}"), err=True)
 
 
 @click.group()
@@ -198,7 +191,8 @@ def _write(path: str, force: bool, stdout: bool, options: dict[str, Any]) -> dic
         return None
     actions = api.write(path, force=force, **options)
     for name, action in actions.items():
-        click.echo(f"{name}: {action}", err=True)
+        for line in f"{name}: {action}".split("\n"):  # an action's warnings are lines of their own
+            click.echo(printable(line), err=True)
     return actions
 
 
@@ -245,8 +239,8 @@ def check(path: str, **kwargs: Any) -> None:
     for item in statuses:
         if item.state == "kept":
             click.echo(f"dockergen: {item.name} is yours: kept, not checked against dockergen's", err=True)
-            for line in item.diff.splitlines():
-                click.echo(f"dockergen: warning: {line}", err=True)
+            for line in filter(None, item.diff.split("\n")):
+                click.echo(printable(f"dockergen: warning: {line}"), err=True)
     problems = [s for s in statuses if s.state not in ("current", "kept")]
     for item in problems:
         click.echo(item.diff, nl=False)

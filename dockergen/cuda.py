@@ -16,8 +16,8 @@ from typing import Any, Literal
 from .facts import InspectError, LockedPackage
 from .project import data_toml
 
-LOCAL_CUDA = re.compile(r"\+cu(\d+)(\d)$")  # torch==2.5.1+cu121 -> 12.1
-INDEX_CUDA = re.compile(r"download\.pytorch\.org/whl/cu(\d+)(\d)/?$")  # PyTorch's per-CUDA indexes
+LOCAL_CUDA = re.compile(r"\+cu([0-9]+)([0-9])$")  # torch==2.5.1+cu121 -> 12.1
+INDEX_CUDA = re.compile(r"download\.pytorch\.org/whl/cu([0-9]+)([0-9])/?$")  # PyTorch's per-CUDA indexes
 
 
 @lru_cache(maxsize=1)

@@ -16,15 +16,18 @@ from pathlib import Path
 
 from .facts import InspectError
 from .plan import BuildPlan
+from .project import Project
 
 PINNED_ARG = re.compile(r"^ARG (?:PYTHON|BUILDER|UV)_IMAGE=(\S+)@(sha256:[0-9a-f]{64})$", re.MULTILINE)
 
 
 def existing_pins(dockerfile: Path) -> dict[str, str]:
-    """image -> digest, from the ARG lines of a Dockerfile dockergen wrote before."""
-    if not dockerfile.is_file():
+    """image -> digest, from the ARG lines of a Dockerfile dockergen wrote before (read as every
+    project file is: never through a link that leads out of the project)."""
+    project = Project(dockerfile.parent)
+    if not project.exists(dockerfile.name):
         return {}
-    return dict(PINNED_ARG.findall(dockerfile.read_text(encoding="utf-8", errors="replace")))
+    return dict(PINNED_ARG.findall(project.read_bytes(dockerfile.name).decode("utf-8", errors="replace")))
 
 
 def resolve(image: str) -> str:

@@ -32,10 +32,11 @@ STREAMLIT_PORT = 8501
 MAIN_BLOCK = re.compile(r"""^if __name__ == ["']__main__["']\s*:""", re.MULTILINE)
 DJANGO_SETTINGS = re.compile(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']""")
 WSGI_SETTING = re.compile(r"""^(WSGI|ASGI)_APPLICATION\s*=\s*["']([\w.]+)["']""", re.MULTILINE)
+# A port a command names, any number of [0-9] digits: one outside 1-65535 is refused, not missed.
 PORT_PATTERNS = (
-    re.compile(r"--port[= ](\d{2,5})\b"),
-    re.compile(r"--bind[= ][\w.\[\]:]*:(\d{2,5})\b"),
-    re.compile(r"\b-b[= ]?[\w.\[\]:]*:(\d{2,5})\b"),
+    re.compile(r"--port[= ]([0-9]+)\b"),
+    re.compile(r"--bind[= ][\w.\[\]:]*:([0-9]+)\b"),
+    re.compile(r"(?<![\w-])-b[= ]?[\w.\[\]:]*:([0-9]+)\b"),  # not \b-b: no word boundary before the dash
 )
 
 
@@ -53,7 +54,8 @@ def find_entrypoint(
     found = candidates(project, scripts, deps, name, port)
     if configured:
         command = tuple(shell_words.split(configured) if isinstance(configured, str) else configured)
-        return Entrypoint(command, "setting", "entrypoint setting", _port_of(command)), found
+        port_of = _port_of(command, "pyproject.toml", "[tool.dockergen] entrypoint")
+        return Entrypoint(command, "setting", "entrypoint setting", port_of), found
     return (found[0] if found else None), found
 
 
@@ -70,12 +72,16 @@ def candidates(
     return list(unique.values())
 
 
-def _port_of(command: tuple[str, ...]) -> int | None:
+def _port_of(command: tuple[str, ...], where: str, what: str) -> int | None:
+    """The port the command listens on, when it names one; it becomes EXPOSE, so it must be one."""
     text = " ".join(command)
     for pattern in PORT_PATTERNS:
         match = pattern.search(text)
         if match:
-            return int(match.group(1))
+            port = int(match.group(1))
+            if not 1 <= port <= 65535:
+                raise InspectError(where, f"{what} listens on port {match.group(1)}, which is not a port (1-65535)")
+            return port
     return None
 
 
@@ -109,7 +115,7 @@ def _procfile(project: Project, deps: set[str], port: int | None) -> list[Entryp
                 command,
                 "procfile",
                 reason,
-                _port_of(words) or (port or DEFAULT_PORT if listens else None),
+                _port_of(words, "Procfile", f"the {kind!r} command") or (port or DEFAULT_PORT if listens else None),
                 shell=shell,
                 source="Procfile",
             )
@@ -124,11 +130,15 @@ def _django(project: Project, deps: set[str], port: int | None) -> list[Entrypoi
     if not match:
         return []
     settings_module = match.group(1)
+    if not _dotted(settings_module, parts=1):  # '..etc.passwd' would name a file outside the project
+        raise InspectError("manage.py", f"DJANGO_SETTINGS_MODULE {settings_module!r} is not a Python module path")
     settings_file = settings_module.replace(".", "/") + ".py"
-    apps = dict(
-        (kind, target.rsplit(".", 1)[0] + ":" + target.rsplit(".", 1)[1])
-        for kind, target in WSGI_SETTING.findall(project.text(settings_file) if project.exists(settings_file) else "")
-    )
+    apps = {}
+    for kind, target in WSGI_SETTING.findall(project.text(settings_file) if project.exists(settings_file) else ""):
+        if not _dotted(target, parts=2):
+            raise InspectError(settings_file, f"{kind}_APPLICATION = {target!r} is not a dotted path 'module.name'")
+        module, name = target.rsplit(".", 1)
+        apps[kind] = f"{module}:{name}"
     port = port or DEFAULT_PORT
     bind = f"0.0.0.0:{port}"
     reason = f"manage.py (settings {settings_module})"
@@ -142,6 +152,12 @@ def _django(project: Project, deps: set[str], port: int | None) -> list[Entrypoi
         reason += "; no gunicorn or uvicorn dependency, so Django's development server"
         return [Entrypoint(command, "django", reason, port, dev_server="gunicorn")]
     return [Entrypoint(command, "django", reason, port)]
+
+
+def _dotted(path: str, parts: int) -> bool:
+    """Whether path is a dotted Python name of at least parts identifiers (settings, mysite.wsgi.application)."""
+    names = path.split(".")
+    return len(names) >= parts and all(name.isidentifier() for name in names)
 
 
 def _candidate_app_files(project: Project, other_modules: bool = False) -> list[str]:

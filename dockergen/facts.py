@@ -50,13 +50,24 @@ class Origin(NamedTuple):
         return self.key if self.key.startswith("[") else f"{self.file} {self.key}".rstrip()
 
 
+def printable(text: str) -> str:
+    """text with every character that is not printable (control characters, escapes, line and
+    paragraph separators, bidi overrides) shown as a Python escape: names and values come from
+    files dockergen did not write, and must neither forge a line nor drive the terminal."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 class InspectError(Exception):
-    """A project file could not be read; the message names the file and the problem (with the
-    credentials of any URL in it left out)."""
+    """A project file could not be read; the message names the file and the problem.
+
+    The message is printable() (one line, no terminal escapes) and redacted (no credentials of a
+    URL), whatever the path or the values quoted into the problem hold: this is the one place
+    error lines are made safe to print.
+    """
 
     def __init__(self, path: str, problem: str) -> None:
         path, problem = redact(path), redact(problem)
-        super().__init__(f"{path}: {problem}")
+        super().__init__(printable(f"{path}: {problem}"))
         self.path = path
         self.problem = problem
 

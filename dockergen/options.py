@@ -19,8 +19,8 @@ APT_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]{0,127}$")  # Debian policy 5.6.1, p
 IMAGE = re.compile(r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
 USER = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 GROUP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-PYTHON = re.compile(r"^3\.\d{1,2}$")
-CUDA = re.compile(r"^\d{2}\.\d{1,2}$")
+PYTHON = re.compile(r"^3\.[0-9]{1,2}$")  # [0-9], not \d: that takes any script's digits (3.١٣)
+CUDA = re.compile(r"^[0-9]{2}\.[0-9]{1,2}$")
 # One word of a command: printable, no quotes, backslashes, dollar signs or control characters.
 COMMAND_WORD = re.compile(r"^[A-Za-z0-9_./:=@%+,\[\]{}()-]{1,256}$")  # () for gunicorn's 'pkg:create_app()'
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import posixpath
 import re
+import stat
 import sys
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -25,6 +29,12 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a lock this large is not a lock a person committed
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
+NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+MAX_NESTING = 64  # tables and arrays; real manifests and locks nest fewer than 10 deep
+NESTED_TOO_DEEP = f"nested more than {MAX_NESTING} levels deep"
+MAX_KEY_DOTS = 1000  # on one line of TOML (_no_long_dotted_key)
+LEADS_NOWHERE = "cannot read: a symbolic link that leads nowhere (a loop or a missing target)"
 # What can never go into a Dockerfile: it would end an instruction or continue it on the next line.
 CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 
@@ -35,45 +45,100 @@ def normalize(name: str) -> str:
 
 
 class Project:
-    """A project directory: cached, validated reads of the files inspectors look at."""
+    """A project directory: cached, validated reads of the files inspectors look at.
+
+    Every file is read here, and only when it resolves inside the project: a name with `..` or an
+    absolute one is no file of the project, and a symbolic link that leads out of it (to
+    /proc/self/environ, ~/.ssh, another checkout) is refused naming the link, so nothing outside
+    the project is read, let alone printed. Links that stay inside are followed. A link found
+    while scanning (glob) that leads out is passed over: the build context would hold only the
+    link, not what it points to.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._toml: dict[str, dict[str, Any]] = {}
 
+    @cached_property
+    def _real_root(self) -> str:
+        return os.path.realpath(self.root)
+
+    @staticmethod
+    def _named_outside(rel: str) -> bool:
+        """Whether the name itself leaves the project: absolute, or `..` past its root."""
+        name = posixpath.normpath(rel.replace(os.sep, "/")) if rel else "."
+        return name == ".." or name.startswith(("../", "/")) or os.path.isabs(rel)
+
+    def _leads_outside(self, rel: str) -> bool:
+        """Whether rel, its links followed, is somewhere outside the project."""
+        real = os.path.realpath(self.root / rel)
+        return os.path.commonpath([self._real_root, real]) != self._real_root
+
     def exists(self, rel: str) -> bool:
+        """Whether rel is a regular file of the project. A name outside it is not; a link that
+        leads outside is (it is in the tree), and reading it is refused."""
+        if self._named_outside(rel):
+            return False
         path = self.root / rel
         if path.is_symlink() and not path.exists():
-            raise InspectError(rel, "cannot read: a symbolic link that leads nowhere (a loop or a missing target)")
+            raise InspectError(rel, LEADS_NOWHERE)
         return path.is_file()
 
     def glob(self, pattern: str) -> list[str]:
-        return sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(pattern) if p.is_file())
+        found = (p.relative_to(self.root).as_posix() for p in self.root.glob(pattern) if p.is_file())
+        return sorted(rel for rel in found if not self._leads_outside(rel))
+
+    def read_bytes(self, rel: str) -> bytes:
+        """The bytes of a regular file of the project; an InspectError naming rel for anything else."""
+        if self._named_outside(rel):
+            raise InspectError(rel, "is outside the project: not read")
+        if self._leads_outside(rel):
+            raise InspectError(rel, "is a symbolic link that leads outside the project: not read")
+        try:
+            # The resolved path, its last step not followed: what is read is what was checked.
+            # O_NONBLOCK: opening a FIFO must not wait for a writer.
+            fd = os.open(os.path.realpath(self.root / rel), os.O_RDONLY | NOFOLLOW | NONBLOCK)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise InspectError(rel, LEADS_NOWHERE) from None
+            raise InspectError(rel, f"cannot read: {exc.strerror or exc}") from None
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise InspectError(rel, "cannot read: not a regular file")
+            if info.st_size > MAX_FILE_BYTES:
+                raise InspectError(rel, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            try:
+                return handle.read(MAX_FILE_BYTES + 1)
+            except OSError as exc:
+                raise InspectError(rel, f"cannot read: {exc.strerror or exc}") from None
 
     def text(self, rel: str) -> str:
-        path = self.root / rel
+        data = self.read_bytes(rel)
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise InspectError(rel, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-            return path.read_bytes().decode("utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InspectError(rel, f"not valid UTF-8 (byte {exc.start})") from None
-        except OSError as exc:
-            raise InspectError(rel, f"cannot read: {exc.strerror or exc}") from None
 
     def toml(self, rel: str) -> dict[str, Any]:
         if rel not in self._toml:
+            text = self.text(rel)
+            _no_long_dotted_key(text, rel)
             try:
-                self._toml[rel] = tomllib.loads(self.text(rel))
+                self._toml[rel] = _shallow(tomllib.loads(text), rel, "TOML")
             except tomllib.TOMLDecodeError as exc:
                 raise InspectError(rel, f"invalid TOML: {exc}") from None
+            except RecursionError:  # the parser recurses once per level
+                raise InspectError(rel, f"invalid TOML: {NESTED_TOO_DEEP}") from None
         return self._toml[rel]
 
     def json(self, rel: str) -> Any:
         try:
-            return json.loads(self.text(rel))
+            return _shallow(json.loads(self.text(rel)), rel, "JSON")
         except json.JSONDecodeError as exc:
             raise InspectError(rel, f"invalid JSON: {exc}") from None
+        except RecursionError:
+            raise InspectError(rel, f"invalid JSON: {NESTED_TOO_DEEP}") from None
 
     @cached_property
     def pyproject(self) -> dict[str, Any] | None:
@@ -99,6 +164,32 @@ class Project:
     @property
     def settings(self) -> dict[str, Any]:
         return self.pyproject_table("tool", "dockergen")
+
+
+def _shallow(document: Any, rel: str, kind: str) -> Any:
+    """The parsed document, refused when it nests deeper than MAX_NESTING: the parser may survive
+    a depth that the code walking the result (recursively, like json.dumps) would not."""
+    todo = [(document, 1)]
+    while todo:
+        node, depth = todo.pop()
+        if depth > MAX_NESTING:
+            raise InspectError(rel, f"invalid {kind}: {NESTED_TOO_DEEP}")
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return document
+
+
+def _no_long_dotted_key(text: str, rel: str) -> None:
+    """Refuse, unparsed, a line with more dots than any key may have: tomllib's memory grows with
+    the square of a dotted key's length (a.a.a... 100,000 times takes tens of GB), and a dotted
+    key cannot span lines. No manifest or lock has a line with that many dots."""
+    if text.count(".") <= MAX_KEY_DOTS:
+        return
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.count(".") > MAX_KEY_DOTS:
+            raise InspectError(
+                rel, f"invalid TOML: line {number} has more than {MAX_KEY_DOTS} dots, a key {NESTED_TOO_DEEP}"
+            )
 
 
 @overload

@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import os
 import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -27,7 +29,7 @@ from hypothesis import strategies as st
 
 from dockergen import api
 from dockergen.cli import main
-from dockergen.facts import InspectError
+from dockergen.facts import InspectError, printable
 from dockergen.project import MAX_FILE_BYTES, tomllib
 
 from .samples import EXPECTATIONS_FILE
@@ -99,10 +101,12 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
 def assert_good_error(err: InspectError, root: Path) -> None:
     """One line, "FILE: problem", and FILE is a file of the project (or the project itself)."""
     text = str(err)
-    assert len(text.splitlines()) == 1 and "\r" not in text, f"not one line: {text!r}"
-    assert text == f"{err.path}: {err.problem}"
+    assert len(text.splitlines()) == 1 and "\r" not in text and text.isprintable(), f"not one line: {text!r}"
+    assert text == printable(f"{err.path}: {err.problem}")
     names = {p.relative_to(root).as_posix() for p in root.rglob("*")} | {str(root)}
-    assert err.path in names, f"error does not name a project file: {text!r}"
+    # rglob does not enter a linked directory: a file in one is in the tree by its name
+    in_tree = not os.path.isabs(err.path) and ".." not in err.path.split("/") and os.path.lexists(root / err.path)
+    assert err.path in names or in_tree, f"error does not name a project file: {text!r}"
 
 
 def outcome(root: Path, call: Callable[[Path], Any] = api.generate) -> Any:
@@ -831,7 +835,7 @@ def requirements_projects(draw: st.DrawFn) -> dict[str, bytes]:
 
 
 # Examples per property; together at least 10,000 (issue 5), in the default profile.
-EXAMPLES = {"bytes": 3000, "structure": 3000, "requirements": 2500, "mixed": 1200, "cli": 400}
+EXAMPLES = {"bytes": 3000, "structure": 3000, "requirements": 2500, "mixed": 1200, "cli": 400, "links": 400}
 
 
 @fuzz(EXAMPLES["bytes"])
@@ -1035,6 +1039,102 @@ def test_symlink_loops_and_dangling_links(tmp_path: Path, name: str, kind: str, 
     result = outcome(root)
     if alone and name not in ("manage.py", "main.py", "app.py", "Procfile", ".python-version", "runtime.txt"):
         assert result is None  # an error, which outcome() checked names a file of the project
+
+
+# --- links that lead out of the project -------------------------------------------------------
+# A file of a sample (or a file dockergen writes) is replaced by a symbolic link to a copy of it
+# outside the project: the file itself, a link to a link, the directory it is in, or a link to a
+# path outside that does not exist yet (where a write through it would create a file). Whatever the
+# command, nothing outside the project may be opened (an audit hook sees every open()), nothing
+# there may change, and an error is one line naming a file of the project.
+
+_OPENED: list[str] | None = None  # every path opened while a links case runs
+
+
+def _record_opens(event: str, args: tuple[Any, ...]) -> None:
+    """Where an open() lands: its path with links followed, unless the open follows none at the
+    end (O_NOFOLLOW, or O_CREAT|O_EXCL, which fails on any existing name, a link included)."""
+    if event != "open" or _OPENED is None or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    path, flags = os.path.abspath(os.fsdecode(args[0])), args[2] if isinstance(args[2], int) else 0
+    exclusive = os.O_CREAT | os.O_EXCL
+    if flags & getattr(os, "O_NOFOLLOW", 0) or flags & exclusive == exclusive:
+        _OPENED.append(os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path)))
+    else:
+        _OPENED.append(os.path.realpath(path))
+
+
+sys.addaudithook(_record_opens)  # cannot be removed: it does nothing unless a links case records
+
+WRITTEN = ("Dockerfile", ".dockerignore", "Dockerfile.dockerignore", "Dockerfile.bak")
+LINKABLE = {name: st.sampled_from(sorted(files) + list(WRITTEN)) for name, files in SAMPLES.items()}
+LINK_KINDS = st.sampled_from(["file", "chain", "directory", "dangling"])
+COMMANDS: dict[str, Callable[[Path], Any]] = {
+    "generate": api.generate,
+    "check": api.status,
+    "init --force": lambda root: api.write(root, force=True),
+    "cli check": lambda root: CliRunner().invoke(main, ["check", str(root)]),
+    "cli init --force": lambda root: CliRunner().invoke(main, ["init", "--force", str(root)]),
+}
+OUTSIDE_TEXT = b"ARG PYTHON_IMAGE=python:3.13-slim-trixie\n# not the project's\n"
+PERSONS_DOCKERFILE = b'FROM python:3.13-slim\nCOPY . .\nCMD ["python", "app.py"]\n'  # init --force backs it up
+
+
+@st.composite
+def linked_out(draw: st.DrawFn) -> tuple[dict[str, bytes], str, str, str]:
+    sample = draw(SAMPLE_CHOICE)
+    return dict(SAMPLES[sample]), draw(LINKABLE[sample]), draw(LINK_KINDS), draw(st.sampled_from(sorted(COMMANDS)))
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def run_linked_out(files: dict[str, bytes], rel: str, kind: str, command: str) -> None:
+    global _OPENED
+    with tempfile.TemporaryDirectory(prefix="dgfuzz") as tmp:
+        root, outside = Path(tmp) / "proj", Path(tmp) / "outside"
+        root.mkdir()
+        outside.mkdir()
+        if rel == "Dockerfile.bak":
+            files = {**files, "Dockerfile": PERSONS_DOCKERFILE}
+        write_files(root, files)
+        if kind == "directory" and "/" in rel:  # the top directory it is in leads out
+            top = rel.split("/", 1)[0]
+            shutil.move(str(root / top), str(outside / top))
+            (root / top).symlink_to(outside / top)
+        else:
+            (outside / "target").write_bytes(files.get(rel, OUTSIDE_TEXT))  # what a read would find fine
+            (root / rel).unlink(missing_ok=True)
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            if kind == "dangling":
+                (root / rel).symlink_to(outside / "absent")
+            elif kind == "chain":  # a link to a link inside the project, which leads out
+                (root / ".hop").symlink_to(outside / "target")
+                (root / rel).symlink_to(os.path.relpath(root / ".hop", (root / rel).parent))
+            else:
+                (root / rel).symlink_to(outside / "target")
+        before, _OPENED = _snapshot(outside), []
+        try:
+            result = outcome(root, COMMANDS[command])
+        finally:
+            opened, _OPENED = _OPENED, None
+        real = os.path.realpath(outside) + os.sep
+        assert not [path for path in opened if path.startswith(real)], f"read outside the project: {opened}"
+        assert _snapshot(outside) == before, "wrote outside the project"
+        if command.startswith("cli"):
+            assert result.exit_code in (0, 1, 2), (result.exit_code, result.output, result.exception)
+            if result.exit_code == 2:
+                assert result.output.splitlines()[-1].startswith("dockergen: error: "), result.output
+
+
+@needs_symlinks
+@fuzz(EXAMPLES["links"])
+@given(case=linked_out())
+def test_a_file_linked_out_of_the_project_is_never_read_or_written(
+    case: tuple[dict[str, bytes], str, str, str],
+) -> None:
+    run_linked_out(*case)
 
 
 @pytest.mark.parametrize("name", [*(n for n in HOST if n != "hatch.toml"), "other.txt"])  # hatch.toml: never read

@@ -91,6 +91,8 @@ def read_setup_py(project: Project) -> SetupCall:
         tree = ast.parse(text, "setup.py")
     except SyntaxError as exc:
         raise InspectError("setup.py", f"is not valid Python: {exc.msg} (line {exc.lineno})") from None
+    except (RecursionError, MemoryError):  # what CPython's parser raises for an expression nested too deep
+        raise InspectError("setup.py", "cannot read: an expression nested too deeply for Python's parser") from None
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _is_setup(n)]
     result = SetupCall()
     if not calls:
