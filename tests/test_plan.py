@@ -178,6 +178,15 @@ def test_declared_requirements_install_by_name_without_a_lock():
     assert plan.project is not None and plan.project.builds_project
 
 
+def test_declared_extras_are_installed_with_their_package(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "1"\ndependencies = ["pwdlib[argon2,bcrypt]>=0.3", "gitpython"]\n'
+    )
+    plan = dockergen.plan(tmp_path)[1]
+    assert "pwdlib[argon2,bcrypt]>=0.3" in plan.deps.declared
+    assert "git" in plan.runner.apt  # GitPython runs the git command
+
+
 def test_the_runner_gets_the_settings_user_port_and_apt(sample_copy):
     path = sample_copy("uv-fastapi")
     with (path / "pyproject.toml").open("a") as file:

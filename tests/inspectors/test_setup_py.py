@@ -1,4 +1,5 @@
-"""setup.py read without running it: install_requires, python_requires, entry_points, computed values."""
+"""setup.py read without running it: install_requires, python_requires, entry_points, computed values
+(dockergen/inspectors/setup_py.py, for the setuptools inspector)."""
 
 from __future__ import annotations
 
@@ -62,15 +63,6 @@ def test_a_computed_value_is_named_in_the_notes(tmp_path):
     facts = dockergen.inspect(path)
     assert facts.requirements == ()
     assert any("setup.py computes install_requires" in note for note in facts.notes)
-
-
-def test_declared_extras_are_installed_with_their_package(tmp_path):
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "x"\nversion = "1"\ndependencies = ["pwdlib[argon2,bcrypt]>=0.3", "gitpython"]\n'
-    )
-    plan = dockergen.plan(tmp_path)[1]
-    assert "pwdlib[argon2,bcrypt]>=0.3" in plan.deps.declared
-    assert "git" in plan.runner.apt  # GitPython runs the git command
 
 
 def test_script_files_are_commands_like_console_scripts(tmp_path):

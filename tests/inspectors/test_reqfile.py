@@ -1,4 +1,5 @@
-"""Requirements lines as pip reads them: markers with quotes, bare URLs, options after the requirement."""
+"""Requirements lines as pip reads them: markers with quotes, bare URLs, options after the requirement
+(dockergen/inspectors/reqfile.py, shared by the pip-tools and plain-requirements inspectors)."""
 
 from __future__ import annotations
 
@@ -36,19 +37,3 @@ def test_bare_url_lines_name_their_package(tmp_path):
         ("requests", "git"),
         ("pkg-name", "url"),
     ]
-
-
-def test_a_pylock_made_on_another_platform_gives_way_to_the_requirements_beside_it(tmp_path):
-    import dockergen
-
-    (tmp_path / "pylock.toml").write_text(
-        'lock-version = "1.0"\ncreated-by = "pip"\n\n[[packages]]\nname = "beancount"\nversion = "3.2.0"\n'
-        '[[packages.wheels]]\nname = "beancount-3.2.0-cp312-cp312-macosx_11_0_arm64.whl"\n'
-        'url = "https://example.org/beancount-3.2.0-cp312-cp312-macosx_11_0_arm64.whl"\n'
-        'hashes = {sha256 = "00"}\n'
-    )
-    (tmp_path / "requirements.txt").write_text("beancount==3.2.0\n")
-    (tmp_path / "main.py").write_text("import beancount\n")
-    facts = dockergen.inspect(tmp_path)
-    assert facts.manager == "requirements"
-    assert "pylock passed over: pylock.toml has no sdist and no Linux wheel for beancount" in facts.manager_reason
