@@ -229,6 +229,7 @@ class ProjectFacts:
     build_requires: tuple[str, ...] = ()  # [build-system] requires, normalized names
     compiles_extensions: bool = False  # the project's own wheel has compiled modules
     state_dirs: tuple[str, ...] = ()  # root directories the .gitignore names as the app's own state (data, logs)
+    unneeded_dirs: tuple[str, ...] = ()  # root test and docs directories no build file names
     path_packages: tuple[tuple[str, str], ...] = ()  # (name, directory): runtime packages locked from the tree
     export_problem: str = ""  # why the manager's export of this lock fails: its own installer installs it
     own_entry: str | None = None  # the lock's entry for the project itself (from '.'): left to the project stage

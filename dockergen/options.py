@@ -101,6 +101,7 @@ class Settings(TypedDict, total=False):
     cuda: str
     variant: Variant
     layers: int
+    app_directory: bool
 
 
 VALIDATORS: dict[str, Callable[[Any], object]] = {
@@ -116,6 +117,7 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "groups": lambda v: _list("groups", v, GROUP, "dependency group name"),
     "extras": lambda v: _list("extras", v, GROUP, "extra name"),
     "syntax": lambda v: _bool("syntax", v),
+    "app_directory": lambda v: _bool("app_directory", v),
     "cuda": lambda v: _string("cuda", v, CUDA, "CUDA version like '12.8'"),
     "variant": lambda v: _choice("variant", v, VARIANTS),
     "layers": lambda v: _int("layers", v, 1, 64),

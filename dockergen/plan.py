@@ -150,6 +150,13 @@ class Layers:
 
 
 @dataclass(frozen=True)
+class BuildContext:
+    """What the .dockerignore leaves out of the build context beyond its defaults."""
+
+    excluded: tuple[str, ...]  # root directories no stage reads and the image does not need (tests, docs)
+
+
+@dataclass(frozen=True)
 class GpuChoice:
     """What the GPU variant and strategy change in the other records."""
 
@@ -171,6 +178,7 @@ class BuildPlan:
     libraries: LibraryScan | None  # None: nothing compiled against Debian's libraries
     runner: Runner
     layers: Layers
+    context: BuildContext
     syntax: bool  # a `# syntax=` line (BuildKit then pulls its frontend image)
     native: tuple[NativeNeed, ...]
     gpu: GpuNeed | None
@@ -209,6 +217,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     project = plan_project(facts, traits, reasons)
     libraries = plan_libraries(facts, needs, links_own, reasons)
     layers = facts.settings.get("layers", DEFAULT_LAYERS)
+    runner = plan_runner(facts, entry, needs, libraries, gpu, reasons)
     return BuildPlan(
         manager=facts.manager,
         python=facts.python.version,
@@ -218,8 +227,9 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         deps=deps,
         project=project,
         libraries=libraries,
-        runner=plan_runner(facts, entry, needs, libraries, gpu, reasons),
+        runner=runner,
         layers=Layers(layers, min(MAX_OWN_LAYERS, (layers - 1) // 2)),
+        context=plan_context(facts, deps, runner, reasons),
         syntax=bool(facts.settings.get("syntax", False)),
         native=tuple(needs),
         gpu=gpu,
@@ -607,9 +617,28 @@ def plan_runner(
     )
 
 
+def plan_context(facts: ProjectFacts, deps: DepsStep, runner: Runner, reasons: list[str]) -> BuildContext:
+    """Test and docs directories leave the build context unless the dependency step reads a file
+    in them or the command names one: no stage builds from them, and the image does not carry them."""
+    named = (*deps.inputs, *runner.command, *facts.scripts.values())
+    excluded = tuple(d for d in facts.unneeded_dirs if not any(word.startswith(f"{d}/") for word in named))
+    if excluded:
+        reasons.append(f"left out of the build context and the image: {', '.join(d + '/' for d in excluded)}")
+    return BuildContext(excluded=excluded)
+
+
 def _app_directory(facts: ProjectFacts, entry: Entrypoint, reasons: list[str]) -> bool:
     """A package's console script or module runs from its wheel alone; any other command (a
-    manage.py, an app module, a Procfile line, a script file) reads the project's tree."""
+    manage.py, an app module, a Procfile line, a script file) reads the project's tree. The
+    app_directory setting decides instead, where the command reads files this cannot see."""
+    setting = facts.settings.get("app_directory")
+    if setting is False and not facts.installable:
+        raise InspectError(
+            "pyproject.toml", "[tool.dockergen] app_directory = false, but the project is not built as a package"
+        )
+    if setting is not None:
+        reasons.append(f"app_directory setting: the tree is {'' if setting else 'not '}copied to /app")
+        return setting
     if not facts.installable:
         return True
     if entry.kind in ("script", "module", "none", "setting"):

@@ -338,6 +338,23 @@ def state_dirs(project: Project) -> tuple[str, ...]:
     return tuple(name for name in STATE_DIRS if name in names)
 
 
+# Root directories no image needs: test suites and documentation.
+UNNEEDED_DIRS = ("tests", "test", "docs", "doc")
+BUILD_FILES = ("pyproject.toml", "setup.py", "setup.cfg", "MANIFEST.in", "hatch.toml", "Procfile")
+
+
+def unneeded_dirs(project: Project) -> tuple[str, ...]:
+    """The test and documentation directories at the root that no build file names (a readme or
+    licence in docs/, data files, a test runner as the command): the build context leaves them
+    out, so the image does not carry them (one real app copied 42 MB of tests)."""
+    named = " ".join(project.text(f) for f in BUILD_FILES if project.exists(f))
+    return tuple(
+        d
+        for d in UNNEEDED_DIRS
+        if (project.root / d).is_dir() and not (project.root / d).is_symlink() and f"{d}/" not in named
+    )
+
+
 # Build requirements that mean the project compiles extension modules of its own.
 EXTENSION_BUILDERS = (
     "cython", "pybind11", "nanobind", "scikit-build-core", "scikit-build", "meson-python", "maturin",

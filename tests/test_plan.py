@@ -194,3 +194,35 @@ def test_the_runner_gets_the_settings_user_port_and_apt(sample_copy):
     runner = plan_of(path).runner
     assert (runner.user, runner.uid, runner.port, runner.apt) == ("svc", 20000, 9000, ("curl",))
     assert runner.healthcheck and runner.apt_for == ()  # the setting, not a package, wants curl
+
+
+def test_tests_and_docs_leave_the_context_unless_something_reads_them(make_project):
+    files = {
+        "requirements.txt": "-r docs/requirements.txt\nclick==8.1.8\n",
+        "docs/requirements.txt": "sphinx==8.0.0\n",
+        "tests/test_app.py": "def test(): pass\n",
+        "doc/index.md": "# docs\n",
+        "app.py": "print(1)\n",
+    }
+    path = make_project(files)
+    plan = plan_of(path, python="3.11")
+    assert plan.context.excluded == ("tests", "doc")  # docs/ holds a file the deps step reads
+    assert "/tests\n/doc\n" in dockergen.generate(path, python="3.11")[".dockerignore"]
+    (path / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "1"\nreadme = "doc/index.md"\n')
+    assert plan_of(path, python="3.11", entrypoint="python tests/test_app.py").context.excluded == ()
+
+
+@pytest.mark.parametrize(("setting", "copied"), [(True, True), (False, False), (None, False)])
+def test_the_app_directory_setting_overrides_the_choice(sample_copy, setting, copied):
+    path = sample_copy("poetry-legacy")  # a package whose console script needs only its wheel
+    if setting is not None:
+        with (path / "pyproject.toml").open("a") as file:
+            file.write(f"\n[tool.dockergen]\napp_directory = {str(setting).lower()}\n")
+    assert plan_of(path).runner.app_directory is copied
+
+
+def test_app_directory_false_is_refused_for_a_project_that_is_not_a_package(sample_copy):
+    path = sample_copy("requirements-plain")
+    (path / "pyproject.toml").write_text("[tool.dockergen]\napp_directory = false\n")
+    with pytest.raises(InspectError, match=r"app_directory = false, but the project is not built as a package"):
+        plan_of(path)

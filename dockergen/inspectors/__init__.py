@@ -15,7 +15,16 @@ from typing import Any
 from ..entrypoint import find_entrypoint, main_blocks
 from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
-from ..project import Project, build_requires, compiles_extensions, external, normalize, state_dirs, version_variable
+from ..project import (
+    Project,
+    build_requires,
+    compiles_extensions,
+    external,
+    normalize,
+    state_dirs,
+    unneeded_dirs,
+    version_variable,
+)
 from ..pypi import fill_files
 from ..python_version import choose_python, python_hints, read_pins
 from . import hatch, pdm, pipenv, piptools, poetry, pylock, requirements, setuptools, uv
@@ -163,5 +172,6 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         build_requires=build_requires(project),
         compiles_extensions=compiles_extensions(project),
         state_dirs=state_dirs(project),
+        unneeded_dirs=unneeded_dirs(project),
         notes=tuple(notes),
     )
