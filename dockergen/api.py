@@ -48,7 +48,7 @@ DIRECTIVES = re.compile(r"\A(?:# (?:syntax|escape|check)=[^\n]*\n)+")
 
 
 # kept: a person's .dockerignore, which FileStatus.diff then lists the problems of
-FileState = Literal["current", "stale", "missing", "edited", "kept"]
+FileState = Literal["current", "stale", "missing", "edited", "kept", "stale-lock"]
 
 
 class RefusedError(Exception):
@@ -213,9 +213,13 @@ def _diff(name: str, old: str, new: str) -> str:
 
 
 def status(path: str | os.PathLike[str], **options: Any) -> list[FileStatus]:
-    """Compare the files on disk with what would be generated now; writes nothing."""
+    """Compare the files on disk with what would be generated now, and the lock with its manifest
+    (the build fails on a stale lock, however current the Dockerfile); writes nothing."""
     out = []
     files, kept = _generate(path, bool(options.pop("pin_digests", False)), options)
+    facts = inspect(path, **options)
+    if facts.lock_file and facts.lock_consistent is False:
+        out.append(FileStatus(facts.lock_file, "stale-lock", facts.lock_note))
     if kept is not None:
         out.append(FileStatus(".dockerignore", "kept", "".join(f"{line}\n" for line in kept)))
     for name, text in files.items():

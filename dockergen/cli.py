@@ -243,6 +243,9 @@ def check(path: str, **kwargs: Any) -> None:
                 click.echo(printable(f"dockergen: warning: {line}"), err=True)
     problems = [s for s in statuses if s.state not in ("current", "kept")]
     for item in problems:
+        if item.state == "stale-lock":
+            click.echo(f"dockergen: {item.diff}: the locked install step will fail until it is fixed", err=True)
+            continue
         click.echo(item.diff, nl=False)
         hint = {
             "missing": "missing: run `dockergen init`",

@@ -12,6 +12,8 @@ from dockergen.api import is_unedited_output, split_header
 from dockergen.cli import main
 from dockergen.facts import InspectError
 
+from .samples import expectations
+
 
 def cli(*args: str):
     return CliRunner().invoke(main, list(args))
@@ -38,6 +40,20 @@ def test_check_reports_stale_after_a_lock_change_and_clean_after_generate(sample
     assert "-# dockergen: inputs=" in stale.output and "+# dockergen: inputs=" in stale.output
     assert "Dockerfile: updated" in cli("generate", str(path)).output
     assert cli("check", str(path)).exit_code == 0
+
+
+@pytest.mark.parametrize("sample", ["uv-fastapi", "pdm-flask", "pipenv-app"])
+def test_check_fails_on_a_stale_lock_however_current_the_dockerfile(sample, sample_copy):
+    """The locked install step fails on a stale lock: check (CI, pre-commit) says so first."""
+    path = sample_copy(sample)
+    edit = expectations()[sample].stale
+    assert edit is not None
+    manifest = path / edit.file
+    manifest.write_text(manifest.read_text().replace(edit.old, edit.new, 1))
+    assert cli("generate", str(path)).exit_code == 0  # the Dockerfile is current for the edited manifest
+    result = cli("check", str(path))
+    assert result.exit_code == 1
+    assert "is stale" in result.output and "the locked install step will fail" in result.output
 
 
 def test_check_reports_a_new_native_need_in_the_diff(sample_copy):
