@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.tags import Tag, compatible_tags, cpython_tags
@@ -100,9 +101,10 @@ def target_tags(python: str, debian: str, arch: str) -> frozenset[Tag]:
 @lru_cache(maxsize=8192)
 def wheel_tags(filename: str) -> frozenset[Tag]:
     """A wheel file name's tags (none for a name that is not a wheel's), parsed once: the Python
-    choice asks about the same files for every candidate minor."""
+    choice asks about the same files for every candidate minor. A name taken from a URL may be
+    percent-encoded (PyTorch's index: torch-2.8.0%2Bcu128-...whl)."""
     try:
-        return parse_wheel_filename(filename)[3]
+        return parse_wheel_filename(unquote(filename))[3]
     except InvalidWheelFilename:
         return frozenset()
 

@@ -285,3 +285,11 @@ def test_online_files_choose_the_python_too(make_project, tmp_path, monkeypatch)
     path = make_project({"requirements.txt": "oldnative==3.0.1\n", "main.py": ""})
     assert inspect(path).python.version != "3.12"
     assert inspect(path, online=True).python.version == "3.12"
+
+
+def test_a_percent_encoded_wheel_name_from_an_index_url_is_a_wheel():
+    """uv.lock records PyTorch's wheels by URL, with the + of the local version encoded."""
+    from dockergen.native import wheel_tags
+
+    tags = wheel_tags("torchaudio-2.8.0%2Bcu128-cp311-cp311-manylinux_2_28_x86_64.whl")
+    assert [str(t) for t in tags] == ["cp311-cp311-manylinux_2_28_x86_64"]
