@@ -40,7 +40,8 @@ def install_traits(manager: str) -> InstallTraits:
 
 def choose_manager(project: Project, override: str | None) -> tuple[Inspector, str, ManagerFacts]:
     """The manager, why, and what it read. A lock that cannot install in a Linux image at all
-    (pip lock's one-platform pylock.toml from a Mac) gives way to the next source of truth."""
+    (pip lock's one-platform pylock.toml from a Mac) gives way to the next source of truth, and a
+    stale lock to a current one beside it (a uv.lock left behind by a move to Poetry)."""
     if override:
         if override not in BY_NAME:
             known = ", ".join(BY_NAME)
@@ -54,16 +55,32 @@ def choose_manager(project: Project, override: str | None) -> tuple[Inspector, s
         )
     ranked = [(m, d) for m, d in found if d[0]] + [(m, d) for m, d in found if not d[0]]
     passed: dict[str, str] = {}
-    for module, (_, reason) in ranked:
+    for index, (module, (locked, reason)) in enumerate(ranked):
         facts = module.inspect(project)
         if facts.unusable and module is not ranked[-1][0]:
             passed[module.NAME] = f"{module.NAME} passed over: {facts.unusable}"
+            continue
+        if locked and facts.lock_consistent is False and _current_lock(project, ranked[index + 1 :]):
+            passed[module.NAME] = f"{module.NAME} passed over: {facts.lock_note}"
             continue
         others = [m.NAME for m, d in ranked if d[0] and m is not module and m.NAME not in passed]
         if others:
             reason += f"; also saw {', '.join(others)} lock files, lower in precedence"
         return module, "; ".join([reason, *passed.values()]), facts
     raise AssertionError("the last candidate is always returned")
+
+
+def _current_lock(project: Project, candidates: list[tuple[Inspector, tuple[bool, str]]]) -> bool:
+    """Whether one of the candidates has a lock that matches its manifest."""
+    for module, (locked, _) in candidates:
+        if not locked:
+            continue
+        try:
+            if module.inspect(project).lock_consistent is True:
+                return True
+        except InspectError:
+            continue
+    return False
 
 
 # PEP 508 names, and versions as lock files write them (PEP 440, local labels, Pipenv's "==").

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..facts import ManagerFacts
 from ..project import Project
-from . import reqfile, setuptools
+from . import piptools, reqfile, setuptools
 from .base import InstallTraits
 
 NAME = "requirements"
@@ -14,7 +14,16 @@ DEV_FILES = ("requirements-dev.txt", "dev-requirements.txt", "requirements-test.
 
 
 def detect(project: Project) -> tuple[bool, str] | None:
-    return (False, "requirements.txt present") if project.exists(MAIN) else None
+    """A file with a hash for every requirement is an exported lock (poetry export, pipenv
+    requirements --hash, uv export): it outranks a manifest with no lock beside it."""
+    if not project.exists(MAIN):
+        return None
+    if piptools.detect(project):
+        return False, "requirements.txt present (compiled: pip-tools reads it)"
+    requirements = [line for line in reqfile.logical_lines(project.text(MAIN)) if not line.startswith("-")]
+    if requirements and all("--hash" in line for line in requirements):
+        return True, "requirements.txt with a hash for every requirement (an exported lock)"
+    return False, "requirements.txt present"
 
 
 def inspect(project: Project) -> ManagerFacts:
