@@ -432,6 +432,17 @@ def test_toml_nested_too_deep_is_one_line(sample_copy, sample, name, kind):
     assert_one_line_error(result, message)
 
 
+def test_dots_inside_strings_are_not_a_dotted_key(sample_copy):
+    """A real lock line: harlequin's poetry.lock lists boto3-stubs[all]'s extras on one line, 1,612
+    dots in its version ranges. Only a key's dots count; the lock reads as before."""
+    path = sample_copy("poetry-legacy")
+    extras = ", ".join(f'"mypy-boto3-s{i} (>=1.36.0,<1.37.0)"' for i in range(300))
+    with open(path / "poetry.lock", "a") as handle:
+        handle.write(f"\n[hostile-extras]\nall = [{extras}]\nquoted = 'a.{'.a' * 1200}'\n")
+    assert (path / "poetry.lock").read_text().count(".") > 2000
+    assert cli("inspect", str(path)).exit_code == 0
+
+
 @pytest.mark.parametrize("depth", [DEEP, 200])
 def test_json_nested_too_deep_is_one_line(sample_copy, depth):
     path = sample_copy("pipenv-app")
