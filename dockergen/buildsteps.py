@@ -15,6 +15,7 @@ import ast
 import configparser
 import os
 import re
+from collections.abc import Set as AbstractSet
 
 from .facts import DjangoFacts, EnvRead, InspectError, Translations
 from .project import Project
@@ -64,7 +65,7 @@ def _parse(project: Project, path: str) -> ast.Module | None:
     """The file's syntax tree, or None when this Python cannot parse it (newer syntax)."""
     try:
         return ast.parse(project.text(path), filename=path)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # nesting deeper than the parser allows
         return None
 
 
@@ -242,9 +243,36 @@ def _assignments(tree: ast.Module, name: str) -> list[ast.Assign]:
 ABSOLUTE = re.compile(r"^/(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/-]{0,200}$")
 
 
-def django_facts(project: Project, env: dict[str, str]) -> tuple[DjangoFacts | None, list[EnvRead], list[str]]:
+def _modules(tree: ast.Module) -> set[str]:
+    """Top-level modules a settings file uses: its imports, and the dotted names in its strings
+    (INSTALLED_APPS, MIDDLEWARE: 'debug_toolbar', 'debug_toolbar.middleware.DebugToolbarMiddleware')."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and MODULE.fullmatch(node.value):
+            found.add(node.value.split(".")[0])
+    return found
+
+
+def dev_only(modules: set[str], dev_packages: AbstractSet[str]) -> list[str]:
+    """The modules that are packages the project installs for development only (by the package's
+    name: debug_toolbar is django-debug-toolbar): settings using them cannot load in the image."""
+    found = []
+    for module in sorted(modules):
+        name = module.lower().replace("_", "-")
+        if {name, f"django-{name}", f"{name}-django"} & dev_packages:
+            found.append(module)
+    return found
+
+
+def django_facts(
+    project: Project, env: dict[str, str], dev_packages: AbstractSet[str] = frozenset()
+) -> tuple[DjangoFacts | None, list[EnvRead], list[str]]:
     """What a Django project's settings say, the variables they read, and notes. None when the
-    root has no manage.py."""
+    root has no manage.py. dev_packages: packages locked or declared for development only."""
     if not project.exists("manage.py"):
         return None, [], []
     module, source = settings_module(project, env)
@@ -263,16 +291,17 @@ def django_facts(project: Project, env: dict[str, str]) -> tuple[DjangoFacts | N
         return DjangoFacts(None, "", (), False, None, None, None, ""), _unique(reads), notes
     files = settings_files(project, module)
     if not files:
-        path = module_file(project, module)
         notes.append(
             f"Django settings {module} ({source}): "
-            + ("cannot be parsed by this Python" if path else "no such module in the project")
+            + ("cannot be parsed by this Python" if module_file(project, module) else "no such module in the project")
             + "; collectstatic and the variables it needs are not known"
         )
         return DjangoFacts(module, source, (), False, None, None, None, ""), reads, notes
     staticfiles = False
     static_root: tuple[str, ast.expr] | None = None
+    dev_modules: list[tuple[str, str]] = []
     for path, tree in files:
+        dev_modules += [(module, path) for module in dev_only(_modules(tree), dev_packages)]
         visitor = _EnvReads(path, tree)
         reads += visitor.reads
         staticfiles = staticfiles or any(
@@ -285,7 +314,10 @@ def django_facts(project: Project, env: dict[str, str]) -> tuple[DjangoFacts | N
     root_file = ""
     if static_root is not None and not (isinstance(static_root[1], ast.Constant) and static_root[1].value is None):
         root_file, value = static_root
-        root_text = ast.unparse(value)[:200]
+        try:
+            root_text = ast.unparse(value)[:200]
+        except RecursionError:
+            root_text = "(an expression too deeply nested to show)"
         if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.startswith("/"):
             root_path = value.value if ABSOLUTE.fullmatch(value.value) else None
             if root_path is None:
@@ -301,6 +333,7 @@ def django_facts(project: Project, env: dict[str, str]) -> tuple[DjangoFacts | N
         static_root_path=root_path,
         static_root_env=root_env,
         static_root_file=root_file,
+        dev_modules=tuple(dev_modules),
     )
     return facts, _unique(reads), notes
 

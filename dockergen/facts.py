@@ -171,6 +171,7 @@ class DjangoFacts:
     static_root_path: str | None  # an absolute path outside the tree, when STATIC_ROOT is a literal one
     static_root_env: str | None  # STATIC_ROOT comes from this required variable: only known at run time
     static_root_file: str = ""  # where STATIC_ROOT is set
+    dev_modules: tuple[tuple[str, str], ...] = ()  # (module, file): the settings use a package locked for dev only
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def _words(key: str, value: Any) -> list[str]:
 
 
 def _build(value: Any) -> list[list[str]]:
-    """Build steps: each a command (a string of words, or a list of words) run in exec form."""
+    """Build steps: each a command (a string of words, or a list of words) run with every word shell-quoted."""
     if not isinstance(value, list) or len(value) > MAX_BUILD_STEPS:
         raise InspectError(
             "pyproject.toml", f"[tool.dockergen] build must be a list of at most {MAX_BUILD_STEPS} commands"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .cuda import GpuNeed, detect_gpu
@@ -137,7 +138,7 @@ class Runner:
 
 @dataclass(frozen=True)
 class BuildStep:
-    """One command run at build time, in exec form, with why it runs."""
+    """One command run at build time (its words shell-quoted, in one RUN with the others), with why."""
 
     command: tuple[str, ...]
     reason: str  # a Dockerfile comment: built from validated names only
@@ -156,8 +157,10 @@ class AppStage:
     layers, so a code change reruns the copy and the steps but no install, and the runner's
     virtualenv layers, copied from deps, keep their digests: only the /app layer is re-sent. The
     steps see placeholder values for the variables the settings require (SECRET_KEY...) in their
-    own environment (`env NAME=value` in the RUN's exec form), never in ENV or ARG, and there is no
-    database: collectstatic needs none.
+    own environment (`env NAME=value` before each command), never in ENV or ARG, and there is no
+    database: collectstatic needs none. The steps are one RUN (one layer, and what linters ask),
+    each word single-quoted where the shell would read it: every word is checked against
+    COMMAND_WORD, so no quoting can be escaped.
     """
 
     steps: tuple[BuildStep, ...]
@@ -167,9 +170,10 @@ class AppStage:
     project: bool  # the project's own wheel is installed in the venv too (from the project stage)
     copies: tuple[str, ...]  # absolute paths outside /app a step writes (a literal STATIC_ROOT), copied too
     pythonpath: str | None  # as in the runner
+    state_dirs: tuple[str, ...] = ()  # the runner's state directories the tree lacks: made for the steps, then removed
 
     def run(self, step: BuildStep) -> tuple[str, ...]:
-        """A step's exec form: under `env NAME=placeholder ...` when the settings require variables."""
+        """A step's words: under `env NAME=placeholder ...` when the settings require variables."""
         if not self.placeholders:
             return step.command
         return ("env", *(f"{name}={value}" for name, value in self.placeholders), *step.command)
@@ -706,6 +710,14 @@ def _django_steps(facts: ProjectFacts, reasons: list[str]) -> list[BuildStep]:
         reasons.append(
             "collectstatic not run: manage.py names no DJANGO_SETTINGS_MODULE; set it with [tool.dockergen] env"
         )
+    elif django.dev_modules:
+        module, file = django.dev_modules[0]
+        reasons.append(
+            f"WARNING collectstatic and compilemessages not run: the settings {django.settings_module} "
+            f"({django.settings_source}) use {module} ({file}), a package installed for development only; "
+            'set the production settings with [tool.dockergen] env = {DJANGO_SETTINGS_MODULE = "..."}'
+        )
+        return []
     elif django.staticfiles and django.static_root and django.static_root_env:
         reasons.append(
             f"collectstatic not run: STATIC_ROOT comes from {django.static_root_env}, known only at run time"
@@ -795,4 +807,7 @@ def plan_app(facts: ProjectFacts, runner: Runner, has_project: bool, reasons: li
         project=has_project,
         copies=copies,
         pythonpath=runner.pythonpath,
+        # Settings may open a database in them at import (huey's SqliteStorage in data/): they exist
+        # for the steps, and go after, so the runner's own (the user's, empty) are not replaced.
+        state_dirs=tuple(d for d in runner.state_dirs if not (Path(facts.root) / d).exists()),
     )

@@ -258,7 +258,7 @@ def test_catalogs_without_a_known_compiler_get_a_note_naming_the_script(make_pro
     assert plan_of(path, manager="requirements").app is None
 
 
-def test_the_build_setting_runs_after_the_detected_steps_in_exec_form(make_project):
+def test_the_build_setting_runs_after_the_detected_steps_in_one_run(make_project):
     path = django(make_project, HEAD + STATIC)
     plan = plan_of(path, build=["python manage.py check", ["python", "-c", "print(1)"]])
     assert plan.app is not None
@@ -268,7 +268,7 @@ def test_the_build_setting_runs_after_the_detected_steps_in_exec_form(make_proje
         ("setting", ("python", "-c", "print(1)")),
     ]
     dockerfile = dockergen.generate(path, build=["python manage.py check"])["Dockerfile"]
-    assert 'RUN ["python", "manage.py", "check"]\n' in dockerfile
+    assert " && python manage.py check\n" in dockerfile
     assert "COPY --from=app /app /app\n" in dockerfile and "COPY . /app\n" not in dockerfile.split("AS runner")[1]
 
 
@@ -357,6 +357,41 @@ def test_the_env_and_build_flags(make_project):
         main, ["generate", "--stdout", "--env", "APP_MODE=prod", "--build", "python -c print(2)", str(path)]
     )
     assert result.exit_code == 0, result.output
-    assert 'ENV APP_MODE="prod"\n' in result.output and 'RUN ["python", "-c", "print(2)"]\n' in result.output
+    assert 'ENV APP_MODE="prod"\n' in result.output and "RUN python -c 'print(2)'\n" in result.output
     bad = CliRunner().invoke(main, ["generate", "--stdout", "--env", "APP_MODE", str(path)])
     assert bad.exit_code == 2 and "expected NAME=VALUE" in bad.output
+
+
+def test_settings_that_use_a_development_only_package_run_no_steps(make_project):
+    """manage.py's default is often the development settings: one that loads debug_toolbar, which
+    the project installs for development only, cannot load in the image: collectstatic would fail."""
+    settings = HEAD + STATIC + "INSTALLED_APPS += ['debug_toolbar']\n"
+    path = django(make_project, settings, extra={"requirements-dev.txt": "django-debug-toolbar==5.0.0\n"})
+    facts = dockergen.inspect(path)
+    assert facts.django is not None and facts.django.dev_modules == (("debug_toolbar", "site_a/settings.py"),)
+    plan = plan_of(path)
+    assert plan.app is None
+    assert any(
+        "debug_toolbar (site_a/settings.py), a package installed for development only" in r for r in plan.reasons
+    )
+    (path / "requirements.txt").write_text("Django==5.2.19\ndjango-debug-toolbar==5.0.0\n")
+    assert plan_of(path).app is not None  # installed for the app too: the settings load
+
+
+def test_state_directories_exist_while_the_steps_run_and_are_left_to_the_runner(make_project):
+    path = django(make_project, HEAD + STATIC, extra={".gitignore": "data/\nlogs/\n", "logs/keep.txt": ""})
+    plan = plan_of(path)
+    assert plan.runner.state_dirs == ("data", "logs")
+    assert plan.app is not None and plan.app.state_dirs == ("data",)  # logs/ is in the tree: kept
+    dockerfile = dockergen.generate(path)["Dockerfile"]
+    assert "RUN mkdir -p data \\\n && python manage.py collectstatic --noinput \\\n && rm -rf data\n" in dockerfile
+
+
+@pytest.mark.parametrize(
+    "settings",
+    ["x = " + "(" * 5000 + ")" * 5000 + "\n", "STATIC_ROOT = " + "-" * 3000 + "1\n", "\x00", "def f(:\n"],
+    ids=["deep-parentheses", "deep-unary", "nul", "syntax-error"],
+)
+def test_settings_that_cannot_be_read_as_code_never_crash(make_project, settings):
+    facts = dockergen.inspect(django(make_project, settings))
+    assert facts.django is not None and facts.django.settings_module == "site_a.settings"

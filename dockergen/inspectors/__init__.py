@@ -107,7 +107,11 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
     entry, candidates = find_entrypoint(
         project, settings.get("entrypoint"), scripts, deps, normalize(name), settings.get("port"), env
     )
-    django, env_reads, django_notes = django_facts(project, env)
+    runtime = {p.name for p in facts.packages if "main" in p.groups} | {
+        r.name for r in facts.requirements if r.group == "main"
+    }
+    dev = ({p.name for p in facts.packages} | {r.name for r in facts.requirements}) - runtime
+    django, env_reads, django_notes = django_facts(project, env, dev)
     catalogs, catalog_notes = translations(project, deps, django)
     notes = list(facts.notes) + lookup_notes + django_notes + catalog_notes
     if facts.scripts and not facts.installable:
