@@ -428,6 +428,14 @@ def translations(project: Project, deps: set[str], django: DjangoFacts | None) -
         catalogs = tuple(_babel_dirs(project, po_files))
         if catalogs:
             return Translations(len(po_files), False, "babel", catalogs, script, example), []
+    if "django" in deps:
+        manage = next(iter(project.glob("*/manage.py") + project.glob("*/*/manage.py")), "")
+        if manage:
+            note = (
+                f"{len(po_files)} Django .po catalog(s) ({example}...) and {manage} below the root: compile them "
+                f'with [tool.dockergen] build = ["python {manage} compilemessages"] (gettext comes with it)'
+            )
+            return Translations(len(po_files), False, "django", (), script, example), [note]
     how = f"{script} looks like it does: " if script else ""
     note = (
         f"{len(po_files)} .po catalog(s) ({example}...) and no compiler dockergen knows (Django's "

@@ -252,6 +252,9 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
     _write(path, force, False, options)
     tag = facts.name if facts.name.isidentifier() or facts.name.replace("-", "").isalnum() else "app"
     click.echo(f"\nNext: docker build -t {tag.lower()} {path}", err=True)
+    if facts.run_env:  # names the variables' own grammar allows: nothing to escape
+        flags = " ".join(f"-e {read.name}=..." for read in facts.run_env)
+        click.echo(f"Then: docker run {flags} {tag.lower()}  (the app requires them at run time)", err=True)
 
 
 @main.command()

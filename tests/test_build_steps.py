@@ -395,3 +395,17 @@ def test_state_directories_exist_while_the_steps_run_and_are_left_to_the_runner(
 def test_settings_that_cannot_be_read_as_code_never_crash(make_project, settings):
     facts = dockergen.inspect(django(make_project, settings))
     assert facts.django is not None and facts.django.settings_module == "site_a.settings"
+
+
+def test_django_catalogs_beside_a_manage_py_below_the_root_get_the_build_step_to_add(make_project):
+    path = make_project(
+        {
+            "requirements.txt": "Django==5.2.19\n",
+            "site/manage.py": MANAGE,
+            "site/locale/fr/LC_MESSAGES/django.po": "",
+        }
+    )
+    facts = dockergen.inspect(path, entrypoint="python site/manage.py runserver")
+    assert any('build = ["python site/manage.py compilemessages"]' in note for note in facts.notes)
+    plan = plan_of(path, entrypoint="python site/manage.py runserver", build=["python site/manage.py compilemessages"])
+    assert plan.app is not None and plan.app.apt == ("gettext",)
