@@ -78,6 +78,12 @@ def plan_options(func: F) -> F:
             "--pin-digests", is_flag=True, default=None, help="Pin base images by digest (docker pull first)."
         ),
         click.option("--variant", type=click.Choice(["gpu", "cpu"]), help="GPU project: build the GPU or CPU image."),
+        click.option(
+            "--build",
+            multiple=True,
+            help="Command run in the app's build stage, after the code is copied (repeatable).",
+        ),
+        click.option("--env", multiple=True, help="NAME=VALUE: a non-secret default in the image's ENV (repeatable)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -87,7 +93,14 @@ def plan_options(func: F) -> F:
 def overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
     """CLI flags as settings; flags that were not given are left out so the file's values stay."""
     apt = {k: list(v) for k, v in (("build", kwargs.pop("apt_build", ())), ("run", kwargs.pop("apt_run", ()))) if v}
+    env = kwargs.pop("env", ())
     out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items() if v not in (None, ())}
+    if env:
+        pairs = [item.partition("=") for item in env]
+        bad = [item for item, (_, sep, _) in zip(env, pairs) if not sep]
+        if bad:
+            raise InspectError("--env", f"{bad[0]!r}: expected NAME=VALUE")
+        out["env"] = {name: value for name, _, value in pairs}
     if apt:
         out["apt"] = apt
     return out
@@ -160,6 +173,23 @@ def describe(facts: ProjectFacts) -> str:
         lines.append(f"index        {index.name}: {index.url}{' (explicit)' if index.explicit else ''}")
     if facts.workspace_members:
         lines.append(f"workspace    {', '.join(facts.workspace_members)}")
+    django = facts.django
+    if django is not None:
+        module = f"{django.settings_module} (from {django.settings_source})" if django.settings_module else "not named"
+        static = f"STATIC_ROOT = {django.static_root}" if django.static_root else "no STATIC_ROOT"
+        apps = "staticfiles" if django.staticfiles else "no staticfiles"
+        lines.append(f"django       settings {module}; {apps}, {static}")
+    if facts.translations is not None:
+        catalogs = facts.translations
+        how = (
+            "compiled in the tree"
+            if catalogs.compiled
+            else {"django": "compilemessages", "babel": "pybabel compile"}.get(catalogs.tool, "no known compiler")
+        )
+        lines.append(f"translations {catalogs.po_files} .po catalog(s), e.g. {catalogs.file}: {how}")
+    for read in facts.run_env:
+        where = f"{read.file}:{read.line} {read.how}" if read.line else f"{read.file}: {read.how}"
+        lines.append(f"run env      {read.name} required ({where}): docker run -e {read.name}=...")
     lines += [f"note         {note}" for note in facts.notes]
     return "\n".join(printable(line) for line in lines)
 
@@ -216,6 +246,9 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
     _write(path, force, False, options)
     tag = facts.name if facts.name.isidentifier() or facts.name.replace("-", "").isalnum() else "app"
     click.echo(f"\nNext: docker build -t {tag.lower()} {path}", err=True)
+    if facts.run_env:  # names the variables' own grammar allows: nothing to escape
+        flags = " ".join(f"-e {read.name}=..." for read in facts.run_env)
+        click.echo(f"Then: docker run {flags} {tag.lower()}  (the app requires them at run time)", err=True)
 
 
 @main.command()

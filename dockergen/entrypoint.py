@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from . import shell_words
+from .buildsteps import settings_module
 from .facts import Entrypoint, EntrypointKind, InspectError
 from .project import CONTROL, Project
 
@@ -30,7 +31,6 @@ SKIPPED_DIRS = (".", "tests/", "test/", "docs/", "examples/")
 MAIN_FILES = ("main.py", "app.py", "run.py", "server.py", "bot.py")
 STREAMLIT_PORT = 8501
 MAIN_BLOCK = re.compile(r"""^if __name__ == ["']__main__["']\s*:""", re.MULTILINE)
-DJANGO_SETTINGS = re.compile(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']""")
 WSGI_SETTING = re.compile(r"""^(WSGI|ASGI)_APPLICATION\s*=\s*["']([\w.]+)["']""", re.MULTILINE)
 # A port a command names, any number of [0-9] digits: one outside 1-65535 is refused, not missed.
 PORT_PATTERNS = (
@@ -47,11 +47,13 @@ def find_entrypoint(
     deps: set[str],
     name: str,
     port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> tuple[Entrypoint | None, list[Entrypoint]]:
     """The command, and every candidate seen in precedence order (the first is the command unless
     configured is set). configured is the entrypoint setting (flag or [tool.dockergen]), already
-    type-checked. port is the port setting: the commands dockergen writes listen on it."""
-    found = candidates(project, scripts, deps, name, port)
+    type-checked. port is the port setting: the commands dockergen writes listen on it. env is the
+    env setting: its DJANGO_SETTINGS_MODULE names the settings when manage.py does not."""
+    found = candidates(project, scripts, deps, name, port, env or {})
     if configured:
         command = tuple(shell_words.split(configured) if isinstance(configured, str) else configured)
         port_of = _port_of(command, "pyproject.toml", "[tool.dockergen] entrypoint")
@@ -60,10 +62,15 @@ def find_entrypoint(
 
 
 def candidates(
-    project: Project, scripts: dict[str, str], deps: set[str], name: str, port: int | None = None
+    project: Project,
+    scripts: dict[str, str],
+    deps: set[str],
+    name: str,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> list[Entrypoint]:
-    found: list[Entrypoint] = []
-    for finder in (_procfile, _django, _app_object, _streamlit, _factory, _root_app_object):
+    found: list[Entrypoint] = _procfile(project, deps, port) + _django(project, deps, port, env or {})
+    for finder in (_app_object, _streamlit, _factory, _root_app_object):
         found += finder(project, deps, port)
     found += _script(scripts, name) + _main_module(project) + _main_file(project)
     unique: dict[tuple[str, ...], Entrypoint] = {}
@@ -123,25 +130,24 @@ def _procfile(project: Project, deps: set[str], port: int | None) -> list[Entryp
     return found
 
 
-def _django(project: Project, deps: set[str], port: int | None) -> list[Entrypoint]:
+def _django(project: Project, deps: set[str], port: int | None, env: dict[str, str]) -> list[Entrypoint]:
+    """manage.py with its settings module named, by manage.py or by the env setting (a manage.py
+    that names none runs with whatever DJANGO_SETTINGS_MODULE the environment gives it)."""
     if not project.exists("manage.py"):
         return []
-    match = DJANGO_SETTINGS.search(project.text("manage.py"))
-    if not match:
+    module, source = settings_module(project, env)
+    if module is None:
         return []
-    settings_module = match.group(1)
-    if not _dotted(settings_module, parts=1):  # '..etc.passwd' would name a file outside the project
-        raise InspectError("manage.py", f"DJANGO_SETTINGS_MODULE {settings_module!r} is not a Python module path")
-    settings_file = settings_module.replace(".", "/") + ".py"
+    settings_file = module.replace(".", "/") + ".py"
     apps = {}
     for kind, target in WSGI_SETTING.findall(project.text(settings_file) if project.exists(settings_file) else ""):
         if not _dotted(target, parts=2):
             raise InspectError(settings_file, f"{kind}_APPLICATION = {target!r} is not a dotted path 'module.name'")
-        module, name = target.rsplit(".", 1)
-        apps[kind] = f"{module}:{name}"
+        app_module, name = target.rsplit(".", 1)
+        apps[kind] = f"{app_module}:{name}"
     port = port or DEFAULT_PORT
     bind = f"0.0.0.0:{port}"
-    reason = f"manage.py (settings {settings_module})"
+    reason = f"manage.py (settings {module}" + (f", from {source})" if source != "manage.py" else ")")
     command: tuple[str, ...]
     if "gunicorn" in deps and "WSGI" in apps:
         command = ("gunicorn", "--bind", bind, apps["WSGI"])

@@ -159,6 +159,45 @@ class Entrypoint:
     dev_server: str = ""  # the framework's development server serves the app: the production server to add
 
 
+@dataclass(frozen=True)
+class EnvRead:
+    """An environment variable the app's settings read (buildsteps.py), and where."""
+
+    name: str
+    file: str
+    line: int  # 0: not a line of code (manage.py naming no settings module)
+    how: str  # as written: 'os.environ["SECRET_KEY"]', 'env.db()'
+    required: bool  # the read fails when it is unset; False: read with no default, None when unset
+    kind: str = "str"  # what the value is parsed as: str, int, bool, db, cache, email, url, path, module...
+
+
+@dataclass(frozen=True)
+class DjangoFacts:
+    """What a Django project's settings say, read as syntax trees (never imported)."""
+
+    settings_module: str | None  # None: manage.py names none and no `env` setting does
+    settings_source: str  # "manage.py" or "[tool.dockergen] env"
+    settings_files: tuple[str, ...]  # the module's file and those it star-imports, base first
+    staticfiles: bool  # 'django.contrib.staticfiles' is named in them
+    static_root: str | None  # the STATIC_ROOT expression as written; None: not set (or None)
+    static_root_path: str | None  # an absolute path outside the tree, when STATIC_ROOT is a literal one
+    static_root_env: str | None  # STATIC_ROOT comes from this required variable: only known at run time
+    static_root_file: str = ""  # where STATIC_ROOT is set
+    dev_modules: tuple[tuple[str, str], ...] = ()  # (module, file): the settings use a package locked for dev only
+
+
+@dataclass(frozen=True)
+class Translations:
+    """The project's gettext catalogs (.po files) and how it compiles them."""
+
+    po_files: int
+    compiled: bool  # every .po has its .mo beside it in the tree
+    tool: Literal["django", "babel", "script", "none"]  # compilemessages, pybabel compile, a script of its own
+    catalogs: tuple[tuple[str, str], ...]  # Babel: (directory, domain)
+    script: str  # a task-runner script that looks like it compiles them: "Pipfile [scripts] compile_locales"
+    file: str  # one of the .po files
+
+
 @dataclass
 class ManagerFacts:
     """What one package-manager inspector reads; the common parts are added afterwards."""
@@ -233,7 +272,16 @@ class ProjectFacts:
     path_packages: tuple[tuple[str, str], ...] = ()  # (name, directory): runtime packages locked from the tree
     export_problem: str = ""  # why the manager's export of this lock fails: its own installer installs it
     own_entry: str | None = None  # the lock's entry for the project itself (from '.'): left to the project stage
+    django: DjangoFacts | None = None  # manage.py at the root
+    translations: Translations | None = None  # .po catalogs in the tree
+    env_reads: tuple[EnvRead, ...] = ()  # variables the Django settings read with no default
     notes: tuple[str, ...] = ()
+
+    @property
+    def run_env(self) -> tuple[EnvRead, ...]:
+        """What the app needs at run time: required variables the `env` setting gives no default."""
+        given = self.settings.get("env", {})
+        return tuple(r for r in self.env_reads if r.required and r.name not in given)
 
     @property
     def runtime_packages(self) -> tuple[LockedPackage, ...]:
@@ -242,4 +290,5 @@ class ProjectFacts:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["schema"] = 2
+        data["run_env"] = [asdict(read) for read in self.run_env]
         return data

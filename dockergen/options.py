@@ -29,6 +29,14 @@ DEBIAN_RELEASES: tuple[DebianRelease, ...] = ("bookworm", "trixie")
 Variant = Literal["gpu", "cpu"]
 VARIANTS: tuple[Variant, ...] = ("gpu", "cpu")
 MANAGER = re.compile(r"^[a-z][a-z-]{0,31}$")  # one of the inspectors' names: checked by choose_manager
+ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,127}$")
+# An ENV value, written double-quoted: printable ASCII with no quote, backslash, $ or backtick.
+ENV_VALUE = re.compile(r"^[ !#%&(-\[\]-_a-~]{0,1024}$")
+# Set by the Dockerfile itself, or by a setting of their own (port).
+RESERVED_ENV = ("PATH", "VIRTUAL_ENV", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHONPATH", "PORT", "HOME")
+# Names of secrets: an image's ENV is readable by anyone who can pull it (docker inspect).
+SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)")
+MAX_BUILD_STEPS = 32
 
 
 def _string(key: str, value: Any, pattern: re.Pattern[str], what: str) -> str:
@@ -44,6 +52,41 @@ def _words(key: str, value: Any) -> list[str]:
     if not isinstance(words, list) or not words:
         raise InspectError("pyproject.toml", f"[tool.dockergen] {key} must be a string or a list of strings")
     return [_string(key, w, COMMAND_WORD, "command word (letters, digits and ._/:=@%+,-[]{}() only)") for w in words]
+
+
+def _build(value: Any) -> list[list[str]]:
+    """Build steps: each a command (a string of words, or a list of words) run with every word shell-quoted."""
+    if not isinstance(value, list) or len(value) > MAX_BUILD_STEPS:
+        raise InspectError(
+            "pyproject.toml", f"[tool.dockergen] build must be a list of at most {MAX_BUILD_STEPS} commands"
+        )
+    return [_words(f"build[{n}]", command) for n, command in enumerate(value)]
+
+
+def _env(value: Any) -> dict[str, str]:
+    """Non-secret defaults for the image's environment: NAME = "value"."""
+    if not isinstance(value, dict):
+        raise InspectError("pyproject.toml", '[tool.dockergen] env must be a table of NAME = "value"')
+    out = {}
+    for name, text in value.items():
+        if not isinstance(name, str) or not ENV_NAME.fullmatch(name):
+            raise InspectError("pyproject.toml", f"[tool.dockergen] env: {name!r} is not a variable name (A-Z, 0-9, _)")
+        if name in RESERVED_ENV:
+            raise InspectError("pyproject.toml", f"[tool.dockergen] env: {name} is set by the Dockerfile itself")
+        if SECRET_NAME.search(name):
+            raise InspectError(
+                "pyproject.toml",
+                f"[tool.dockergen] env: {name} looks like a secret, which ENV would write into the image for "
+                f"anyone who pulls it: pass it at run time (docker run -e {name}=...)",
+            )
+        if not isinstance(text, str) or not ENV_VALUE.fullmatch(text):
+            raise InspectError(
+                "pyproject.toml",
+                f"[tool.dockergen] env: {name} = {text!r} must be a string of printable characters "
+                "without quotes, backslashes, $ or backticks",
+            )
+        out[name] = text
+    return out
 
 
 def _int(key: str, value: Any, low: int, high: int) -> int:
@@ -102,6 +145,8 @@ class Settings(TypedDict, total=False):
     variant: Variant
     layers: int
     app_directory: bool
+    build: list[list[str]]
+    env: dict[str, str]
 
 
 VALIDATORS: dict[str, Callable[[Any], object]] = {
@@ -121,6 +166,8 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "cuda": lambda v: _string("cuda", v, CUDA, "CUDA version like '12.8'"),
     "variant": lambda v: _choice("variant", v, VARIANTS),
     "layers": lambda v: _int("layers", v, 1, 64),
+    "build": _build,
+    "env": _env,
 }
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .cuda import GpuNeed, detect_gpu
 from .cuda import data as cuda_data
-from .facts import Entrypoint, InspectError, LockedPackage, ProjectFacts
+from .facts import Entrypoint, EnvRead, InspectError, LockedPackage, ProjectFacts
 from .inspectors import install_traits
 from .inspectors.base import InstallTraits
 from .native import (
@@ -131,6 +132,51 @@ class Runner:
     state_dirs: tuple[str, ...]  # directories of /app made the user's: the app keeps its state there
     pythonpath: str | None  # an app directory whose command imports from src/
     gpu_env: bool  # the NVIDIA Container Toolkit's variables: the image uses the host's GPUs
+    env: tuple[tuple[str, str], ...] = ()  # the env setting: non-secret defaults in ENV
+    needs_env: tuple[str, ...] = ()  # variables the app requires at run time that the image does not set
+
+
+@dataclass(frozen=True)
+class BuildStep:
+    """One command run at build time (its words shell-quoted, in one RUN with the others), with why."""
+
+    command: tuple[str, ...]
+    reason: str  # a Dockerfile comment: built from validated names only
+    source: str  # "collectstatic", "compilemessages", "babel", "setting"
+
+
+@dataclass(frozen=True)
+class AppStage:
+    """The `app` stage: the app directory beside the installed dependencies, where the build steps
+    run (collectstatic, compiling translations, the build setting); the runner copies /app from it.
+
+    Why a stage of its own, FROM deps, rather than RUN lines in the runner: the steps need the
+    code and the dependencies together, and some need tools the runner must not carry (gettext's
+    msgfmt for compilemessages), so they run where the builder's tools are and only their output,
+    the finished /app, reaches the runner. The stage starts from the dependency stage's finished
+    layers, so a code change reruns the copy and the steps but no install, and the runner's
+    virtualenv layers, copied from deps, keep their digests: only the /app layer is re-sent. The
+    steps see placeholder values for the variables the settings require (SECRET_KEY...) in their
+    own environment (`env NAME=value` before each command), never in ENV or ARG, and there is no
+    database: collectstatic needs none. The steps are one RUN (one layer, and what linters ask),
+    each word single-quoted where the shell would read it: every word is checked against
+    COMMAND_WORD, so no quoting can be escaped.
+    """
+
+    steps: tuple[BuildStep, ...]
+    placeholders: tuple[tuple[str, str], ...]  # required variables, given dummy values in each step's environment only
+    env: tuple[tuple[str, str], ...]  # the env setting, as the runner has it
+    apt: tuple[str, ...]  # build-time Debian packages of the steps (gettext for compilemessages)
+    project: bool  # the project's own wheel is installed in the venv too (from the project stage)
+    copies: tuple[str, ...]  # absolute paths outside /app a step writes (a literal STATIC_ROOT), copied too
+    pythonpath: str | None  # as in the runner
+    state_dirs: tuple[str, ...] = ()  # the runner's state directories the tree lacks: made for the steps, then removed
+
+    def run(self, step: BuildStep) -> tuple[str, ...]:
+        """A step's words: under `env NAME=placeholder ...` when the settings require variables."""
+        if not self.placeholders:
+            return step.command
+        return ("env", *(f"{name}={value}" for name, value in self.placeholders), *step.command)
 
 
 @dataclass(frozen=True)
@@ -179,6 +225,7 @@ class BuildPlan:
     runner: Runner
     layers: Layers
     context: BuildContext
+    app: AppStage | None  # None: no build steps; the runner copies the app directory from the context
     syntax: bool  # a `# syntax=` line (BuildKit then pulls its frontend image)
     native: tuple[NativeNeed, ...]
     gpu: GpuNeed | None
@@ -195,6 +242,8 @@ class BuildPlan:
     def describe(self) -> list[str]:
         lines = [f"builder      {self.images.builder}", f"runner       {self.images.runner}"]
         lines += [f"native       {need.describe()}" for need in self.native]
+        if self.app is not None:
+            lines += [f"build step   {' '.join(step.command)}  ({step.source})" for step in self.app.steps]
         lines += [f"decision     {reason}" for reason in self.reasons]
         return lines
 
@@ -230,6 +279,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         runner=runner,
         layers=Layers(layers, min(MAX_OWN_LAYERS, (layers - 1) // 2)),
         context=plan_context(facts, deps, runner, reasons),
+        app=plan_app(facts, runner, project is not None, reasons),
         syntax=bool(facts.settings.get("syntax", False)),
         native=tuple(needs),
         gpu=gpu,
@@ -614,6 +664,8 @@ def plan_runner(
         state_dirs=state_dirs,
         pythonpath=f"/app/{entry.import_root}" if entry.import_root and not facts.installable else None,
         gpu_env=gpu is not None and settings.get("variant", "gpu") == "gpu",
+        env=tuple(settings.get("env", {}).items()),
+        needs_env=tuple(dict.fromkeys(read.name for read in facts.run_env)),
     )
 
 
@@ -648,3 +700,142 @@ def _app_directory(facts: ProjectFacts, entry: Entrypoint, reasons: list[str]) -
         return False  # an app object in a module of the package (pkg.main:app): the wheel has it
     reasons.append(f"package and app directory: {entry.reason} reads the project's files, so /app has them too")
     return True
+
+
+PLACEHOLDER = "dockergen-build-placeholder"
+PLACEHOLDERS = {  # by what the settings parse the value as: each parses, and none reaches a server
+    "int": "0", "float": "0", "bool": "false", "json": "{}", "path": "/tmp", "url": "http://localhost/",
+    "db": "sqlite://:memory:", "cache": "locmemcache://", "email": "consolemail://", "search": "simple://",
+}  # fmt: skip
+
+
+def placeholder(read: EnvRead) -> str:
+    """A dummy value for a required variable, for the build steps only: it must parse as what the
+    settings read it as (a database URL, a number), and never be a usable secret."""
+    if read.kind in PLACEHOLDERS:
+        return PLACEHOLDERS[read.kind]
+    name = read.name
+    if "DATABASE" in name:
+        return PLACEHOLDERS["db"]
+    if "REDIS" in name:
+        return "redis://localhost:6379/0"
+    if name.endswith(("_URL", "_URI")):
+        return PLACEHOLDERS["url"]
+    if name == "PORT" or name.endswith("_PORT"):
+        return "0"
+    return PLACEHOLDER
+
+
+def _django_steps(facts: ProjectFacts, reasons: list[str]) -> list[BuildStep]:
+    """collectstatic when the settings install staticfiles and set STATIC_ROOT, as Heroku's Python
+    buildpack runs it; compilemessages when the tree has Django catalogs and no compiled ones."""
+    django, steps = facts.django, []
+    deps = {r.name for r in facts.requirements} | {p.name for p in facts.runtime_packages}
+    if django is None or "django" not in deps:
+        return []
+    settings = django.settings_files[-1] if django.settings_files else ""
+    if django.settings_module is None:
+        reasons.append(
+            "collectstatic not run: manage.py names no DJANGO_SETTINGS_MODULE; set it with [tool.dockergen] env"
+        )
+    elif django.dev_modules:
+        module, file = django.dev_modules[0]
+        reasons.append(
+            f"WARNING collectstatic and compilemessages not run: the settings {django.settings_module} "
+            f"({django.settings_source}) use {module} ({file}), a package installed for development only; "
+            'set the production settings with [tool.dockergen] env = {DJANGO_SETTINGS_MODULE = "..."}'
+        )
+        return []
+    elif django.staticfiles and django.static_root and django.static_root_env:
+        reasons.append(
+            f"collectstatic not run: STATIC_ROOT comes from {django.static_root_env}, known only at run time"
+        )
+    elif django.staticfiles and django.static_root:
+        where = f" ({django.static_root_path}, copied to the runner too)" if django.static_root_path else ""
+        reasons.append(
+            f"collectstatic at build time: {django.static_root_file} installs django.contrib.staticfiles and sets "
+            f"STATIC_ROOT = {django.static_root}{where}; no database"
+        )
+        steps.append(
+            BuildStep(
+                ("python", "manage.py", "collectstatic", "--noinput"),
+                f"Django's static files into STATIC_ROOT ({settings} installs staticfiles), as Heroku's buildpack does",
+                "collectstatic",
+            )
+        )
+    elif django.settings_files:
+        missing = "django.contrib.staticfiles" if not django.staticfiles else "STATIC_ROOT"
+        reasons.append(f"collectstatic not run: the settings ({settings}) have no {missing}")
+    catalogs = facts.translations
+    if catalogs is not None and catalogs.tool == "django" and not catalogs.compiled:
+        reasons.append(
+            f"compilemessages at build time: {catalogs.po_files} .po catalog(s) ({catalogs.file}); "
+            "gettext in the app stage"
+        )
+        steps.append(
+            BuildStep(
+                ("python", "manage.py", "compilemessages"), "Django's .po catalogs into .mo files", "compilemessages"
+            )
+        )
+    return steps
+
+
+def _babel_steps(facts: ProjectFacts, reasons: list[str]) -> list[BuildStep]:
+    catalogs = facts.translations
+    if catalogs is None or catalogs.tool != "babel" or catalogs.compiled:
+        return []
+    steps = []
+    for directory, domain in catalogs.catalogs:
+        command = ("pybabel", "compile", "-d", directory, "-D", domain)
+        if all(COMMAND_WORD.fullmatch(word) for word in command):
+            steps.append(BuildStep(command, "Babel's .po catalogs into .mo files", "babel"))
+        else:
+            reasons.append(
+                f"WARNING catalogs in {directory!r} not compiled: a name dockergen will not put in a Dockerfile"
+            )
+    if steps:
+        reasons.append(f"pybabel compile at build time: {catalogs.po_files} .po catalog(s) ({catalogs.file})")
+    return steps
+
+
+def plan_app(facts: ProjectFacts, runner: Runner, has_project: bool, reasons: list[str]) -> AppStage | None:
+    """The build steps: detected (collectstatic, compiled catalogs) and the build setting's, which run
+    where the app directory is made, so the runner copies their output with it."""
+    steps = _django_steps(facts, reasons) + _babel_steps(facts, reasons)
+    steps += [BuildStep(tuple(words), "[tool.dockergen] build", "setting") for words in facts.settings.get("build", [])]
+    if not steps:
+        return None
+    if not runner.app_directory:
+        if any(step.source == "setting" for step in steps):
+            raise InspectError(
+                "pyproject.toml",
+                "[tool.dockergen] build: the image runs the package's wheel, with no app directory for build steps "
+                "to write to; have the package's build backend make what the steps would",
+            )
+        reasons.append(
+            f"WARNING not run: {', '.join(s.source for s in steps)}: the image runs the package's wheel, not the tree"
+        )
+        return None
+    django = facts.django
+    copies = (
+        (django.static_root_path,) if django and django.static_root_path and steps[0].source == "collectstatic" else ()
+    )
+    placeholders = tuple(
+        (read.name, placeholder(read)) for read in facts.run_env if read.name != "DJANGO_SETTINGS_MODULE"
+    )
+    if placeholders:
+        names = ", ".join(name for name, _ in placeholders)
+        reasons.append(f"build steps see placeholder values for {names} in their own environment only (never ENV)")
+    uses_gettext = any("compilemessages" in step.command for step in steps)
+    return AppStage(
+        steps=tuple(steps),
+        placeholders=tuple(dict(placeholders).items()),
+        env=runner.env,
+        apt=("gettext",) if uses_gettext else (),
+        project=has_project,
+        copies=copies,
+        pythonpath=runner.pythonpath,
+        # Settings may open a database in them at import (huey's SqliteStorage in data/): they exist
+        # for the steps, and go after, so the runner's own (the user's, empty) are not replaced.
+        state_dirs=tuple(d for d in runner.state_dirs if not (Path(facts.root) / d).exists()),
+    )

@@ -50,6 +50,14 @@ def exec_form(words: tuple[str, ...] | list[str]) -> str:
     return json.dumps([_safe(w) for w in words])
 
 
+def env_value(value: object) -> str:
+    """A double-quoted ENV value: the env setting allows no quote, backslash, $ or backtick in it."""
+    text = _safe(value)
+    if re.search(r'["$`]', text):
+        raise InspectError("dockergen", f"refusing to write {text!r} as an ENV value: quote, $ or backtick")
+    return f'"{text}"'
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -61,6 +69,7 @@ def environment() -> jinja2.Environment:
     env.filters["sh"] = shell_word
     env.filters["exec_form"] = exec_form
     env.filters["printf_lines"] = printf_lines
+    env.filters["env_value"] = env_value
     env.globals["split_script"] = (_templates_dir() / "split_layers.py").read_text()
     env.globals["libraries_script"] = (_templates_dir() / "runtime_libs.py").read_text()
     env.globals["pylock_without_script"] = (_templates_dir() / "pylock_without.py").read_text()

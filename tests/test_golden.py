@@ -65,6 +65,17 @@ LINTED_PROJECTS = {
         '[project.scripts]\napp = "app:main"\n' + BUILD_SYSTEM,
         "app.py": "def main():\n    pass\n",
     },
+    # The app stage with every branch: placeholders for a required variable, gettext for
+    # compilemessages, an absolute STATIC_ROOT, the build and env settings.
+    "django-build-steps": {
+        "requirements.txt": "Django==5.2.19\n",
+        "pyproject.toml": '[tool.dockergen]\nbuild = ["python manage.py check"]\nenv = {APP_MODE = "production"}\n',
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_a.settings')\n",
+        "site_a/__init__.py": "",
+        "site_a/settings.py": "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n"
+        "INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_ROOT = '/srv/static'\n",
+        "locale/fr/LC_MESSAGES/django.po": "",
+    },
 }
 
 
@@ -76,6 +87,7 @@ def lint_findings(tmp_path_factory):
     for name, project in LINTED_PROJECTS.items():
         root = tmp_path_factory.mktemp(name)
         for file, text in project.items():
+            (root / file).parent.mkdir(parents=True, exist_ok=True)
             (root / file).write_text(text)
         files[name] = root / "Dockerfile"
         files[name].write_text(generate(root)["Dockerfile"])

@@ -46,6 +46,8 @@ SETTINGS = {
     "cuda": lambda p: f"12.8{p}",
     "debian": lambda p: f"trixie{p}",
     "manager": lambda p: f"uv{p}",
+    "build": lambda p: [f"python manage.py {p}"],
+    "env": lambda p: {f"APP{p}": "x"},
 }
 CASES = [(key, make(payload)) for key, make in SETTINGS.items() for payload in PAYLOADS]
 
@@ -141,3 +143,51 @@ def test_accepted_values_keep_the_instruction_sequence(key, value):
     if key == "apt":  # the runner's apt-get RUN comes first after its FROM
         expected.insert(len(expected) - expected[::-1].index("FROM"), "RUN")
     assert got == expected
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("as_list", [False, True], ids=["string", "words"])
+def test_hostile_build_commands_are_refused(payload, as_list):
+    """A build step is words in exec form: no word may need a shell or break the JSON line."""
+    command = ["python", "make.py", payload] if as_list else f"python make.py {payload}"
+    with pytest.raises(InspectError, match=re.escape("[tool.dockergen] build")):
+        generate(SAMPLES / "pdm-flask", build=[command])
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_env_values_are_refused_or_stay_one_quoted_value(payload):
+    """An env value lands double-quoted in ENV: one that could end the quote, continue the line,
+    expand a variable or hold a control character is refused; any other stays one literal value."""
+    try:
+        dockerfile = generate(SAMPLES / "pdm-flask", env={"APP_MODE": payload})["Dockerfile"]
+    except InspectError as error:
+        assert "[tool.dockergen] env" in str(error)
+        assert re.search(r"[\x00-\x1f\x7f\\\"'$`]", payload), f"{payload!r} was refused but is harmless"
+        return
+    expected = list(BASELINE)
+    expected.insert(expected.index("USER"), "ENV")
+    assert instructions(dockerfile) == expected
+    assert f'ENV APP_MODE="{payload}"\n' in dockerfile
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_env_values_in_pyproject_are_refused_or_quoted(sample_copy, payload):
+    path = sample_copy("pdm-flask")
+    with open(path / "pyproject.toml", "a") as handle:
+        handle.write(f"\n[tool.dockergen]\nenv = {{APP_MODE = {json.dumps(payload)}}}\n")
+    try:
+        dockerfile = generate(path)["Dockerfile"]
+    except InspectError as error:
+        assert str(error).startswith("pyproject.toml: [tool.dockergen] env: APP_MODE")
+        return
+    assert [line for line in dockerfile.splitlines() if line.startswith("ENV APP_MODE")] == [
+        f'ENV APP_MODE="{payload}"'
+    ]
+
+
+def test_an_accepted_build_step_adds_only_the_app_stage():
+    """pdm-flask is an app directory: the step runs in an app stage the runner copies /app from."""
+    got = instructions(generate(SAMPLES / "pdm-flask", build=["python -m compileall -q ."])["Dockerfile"])
+    runner = len(BASELINE) - BASELINE[::-1].index("FROM") - 1
+    app_stage = ["FROM", "ENV", "WORKDIR", "COPY", "RUN"]
+    assert got == BASELINE[:runner] + app_stage + BASELINE[runner:]

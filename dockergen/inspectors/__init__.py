@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..buildsteps import django_facts, translations
 from ..entrypoint import find_entrypoint, main_blocks
 from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
@@ -128,10 +129,17 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
     deps |= {f"{r.name}[{extra}]" for r in facts.requirements for extra in r.extras}
     # Console scripts exist in the image only when the project is built as a package.
     scripts = facts.scripts if facts.installable else {}
+    env = settings.get("env", {})
     entry, candidates = find_entrypoint(
-        project, settings.get("entrypoint"), scripts, deps, normalize(name), settings.get("port")
+        project, settings.get("entrypoint"), scripts, deps, normalize(name), settings.get("port"), env
     )
-    notes = list(facts.notes) + lookup_notes
+    runtime = {p.name for p in facts.packages if "main" in p.groups} | {
+        r.name for r in facts.requirements if r.group == "main"
+    }
+    dev = ({p.name for p in facts.packages} | {r.name for r in facts.requirements}) - runtime
+    django, env_reads, django_notes = django_facts(project, env, dev)
+    catalogs, catalog_notes = translations(project, deps, django)
+    notes = list(facts.notes) + lookup_notes + django_notes + catalog_notes
     if facts.scripts and not facts.installable:
         notes.append(
             f"console scripts ({', '.join(facts.scripts)}) not used as the command: the project is not built as a "
@@ -190,5 +198,8 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         compiles_extensions=compiles_extensions(project),
         state_dirs=state_dirs(project),
         unneeded_dirs=unneeded_dirs(project),
+        django=django,
+        translations=catalogs,
+        env_reads=tuple(env_reads),
         notes=tuple(notes),
     )

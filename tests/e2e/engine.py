@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
+
+# Image repositories the tests tag into: an engine shared by several checkouts gets one prefix each.
+TAG_PREFIX = os.environ.get("DOCKERGEN_E2E_TAG_PREFIX", "dockergen-e2e")
+
+
+def image_tag(name: str) -> str:
+    """A tag for a test image: `<prefix>/<name>` ('dockergen-e2e/poetry-django:test')."""
+    return f"{TAG_PREFIX}/{name}"
 
 
 def docker(

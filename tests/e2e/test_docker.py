@@ -20,7 +20,7 @@ import pytest
 from dockergen.api import write
 
 from ..samples import expectations
-from .engine import docker, free_port, wait_for_port
+from .engine import docker, free_port, image_tag, wait_for_port
 
 pytestmark = pytest.mark.docker
 
@@ -66,7 +66,7 @@ def layer_sizes(tag: str, tmp_path: Path) -> dict[str, int]:
 
 @pytest.mark.parametrize("sample", sorted(SMOKE))
 def test_sample_builds_and_runs(sample, sample_copy):
-    tag = init_and_build(sample_copy(sample), f"dockergen-e2e/{sample}:test")
+    tag = init_and_build(sample_copy(sample), image_tag(f"{sample}:test"))
     command, expected = SMOKE[sample]
     result = docker("run", "--rm", "--network=none", tag, *command)
     assert expected in result.stdout + result.stderr
@@ -85,7 +85,7 @@ def test_sample_builds_and_runs(sample, sample_copy):
 
 @pytest.mark.parametrize("sample", sorted(WEB))
 def test_web_sample_serves_http_with_its_own_cmd(sample, sample_copy):
-    tag = init_and_build(sample_copy(sample), f"dockergen-e2e/{sample}:test")
+    tag = init_and_build(sample_copy(sample), image_tag(f"{sample}:test"))
     name = f"dockergen-e2e-{sample}"
     docker("rm", "-f", name, check=False)
     docker("run", "-d", "--name", name, "--network=none", "--read-only", "--tmpfs", "/tmp", tag)
@@ -137,12 +137,17 @@ def test_the_health_check_fails_when_a_client_cannot_reach_the_app(bind, expecte
 
 
 @pytest.mark.parametrize(
-    ("sample", "source"), [("uv-fastapi", "src/uv_fastapi/main.py"), ("poetry-legacy", "legacy_cli/main.py")]
+    ("sample", "source"),
+    [
+        ("uv-fastapi", "src/uv_fastapi/main.py"),
+        ("poetry-legacy", "legacy_cli/main.py"),
+        ("poetry-django", "mysite/urls.py"),  # collectstatic reruns in the app stage; the venv layers stay
+    ],
 )
 def test_code_change_keeps_dependency_layers(sample, source, sample_copy, tmp_path):
     path = sample_copy(sample)
     write(path)
-    before_tag, after_tag = f"dockergen-e2e/{sample}:before", f"dockergen-e2e/{sample}:after"
+    before_tag, after_tag = image_tag(f"{sample}:before"), image_tag(f"{sample}:after")
     build(path, before_tag)
     code = path / source
     code.write_text(code.read_text() + f"\n# a one-line code change, {time.time_ns()}: never in the build cache\n")
@@ -156,7 +161,10 @@ def test_code_change_keeps_dependency_layers(sample, source, sample_copy, tmp_pa
     assert len(changed) <= 2 and changed[0] >= len(after) - 2, f"layers {changed} of {len(after)} changed"
     sizes = layer_sizes(after_tag, tmp_path)
     changed_bytes = sum(sizes[after[i]] for i in changed)
-    assert changed_bytes < 1_000_000, f"a code change re-sends {changed_bytes} bytes"
+    # poetry-django's /app layer also holds what collectstatic collected (Django admin's 1.5 MB),
+    # which the app stage collects again after each code change.
+    limit = 2_000_000 if sample == "poetry-django" else 1_000_000
+    assert changed_bytes < limit, f"a code change re-sends {changed_bytes} bytes"
     venv_layer = next(i for i, _ in enumerate(after) if sizes[after[i]] > 10_000_000 and i >= 2)
     assert venv_layer < changed[0], "the dependency virtualenv layer must not change"
     print(
