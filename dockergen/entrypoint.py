@@ -160,6 +160,34 @@ def _django(project: Project, deps: set[str], port: int | None, env: dict[str, s
     return [Entrypoint(command, "django", reason, port)]
 
 
+# Servers that listen on 127.0.0.1 unless told otherwise, and the options that tell them: inside
+# a container that address is unreachable from outside. (gunicorn binds 0.0.0.0:$PORT when given
+# no --bind, and the image sets PORT.)
+LOOPBACK_SERVERS = {
+    "uvicorn": ("--host", "--uds", "--fd"),
+    "hypercorn": ("-b", "--bind"),
+    "daphne": ("-b", "--bind", "-u", "--unix-socket"),
+    "flask": ("-h", "--host"),
+    "runserver": (),  # manage.py runserver ADDR:PORT
+}
+
+
+def loopback_only(entry: Entrypoint) -> str | None:
+    """The server a command starts that will listen on the loopback only, if it is one."""
+    words = shell_words.split(entry.command[2]) if entry.shell else list(entry.command)
+    for index, word in enumerate(words):
+        options = LOOPBACK_SERVERS.get(word.rsplit("/", 1)[-1])
+        if options is None:
+            continue
+        rest = words[index + 1 :]
+        if any(w.split("=")[0] in options for w in rest if options) or any(
+            w.startswith(("0.0.0.0", "[::]", "::")) or ":0.0.0.0" in w for w in rest
+        ):
+            return None
+        return word.rsplit("/", 1)[-1]
+    return None
+
+
 def _dotted(path: str, parts: int) -> bool:
     """Whether path is a dotted Python name of at least parts identifiers (settings, mysite.wsgi.application)."""
     names = path.split(".")

@@ -184,3 +184,23 @@ def test_a_development_server_is_a_warning_naming_the_server_to_add(make_project
     warning = [n for n in notes if "development server" in n]
     assert bool(warning) is warned
     assert not warned or "add gunicorn to the dependencies" in warning[0]
+
+
+@pytest.mark.parametrize(
+    ("procfile", "warned"),
+    [
+        ("web: uvicorn app:app --port $PORT", "uvicorn"),
+        ("web: uvicorn app:app --host 0.0.0.0 --port $PORT", None),
+        ("web: uvicorn --host=0.0.0.0 app:app", None),
+        ("web: hypercorn app:app", "hypercorn"),
+        ("web: hypercorn -b 0.0.0.0:$PORT app:app", None),
+        ("web: python manage.py migrate && python manage.py runserver", "runserver"),
+        ("web: python manage.py runserver 0.0.0.0:$PORT", None),
+        ("web: flask --app app run", "flask"),
+        ("web: gunicorn app:app", None),  # binds 0.0.0.0:$PORT, which the image sets
+    ],
+)
+def test_a_command_that_listens_on_the_loopback_only_is_a_warning(make_project, procfile, warned):
+    path = make_project({"requirements.txt": "flask==3.0.0\n", "app.py": "", "Procfile": procfile + "\n"})
+    notes = [n for n in dockergen.inspect(path).notes if "listens on 127.0.0.1" in n]
+    assert [note.split()[1] for note in notes] == ([] if warned is None else [warned])

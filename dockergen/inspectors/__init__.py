@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..buildsteps import django_facts, translations
-from ..entrypoint import find_entrypoint, main_blocks
+from ..entrypoint import find_entrypoint, loopback_only, main_blocks
 from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
 from ..project import (
@@ -152,6 +152,12 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
             "the image runs `python`; set [tool.dockergen] "
             + (suggestions + " (files with a __main__ block)" if suggestions else 'entrypoint = "..."')
             + ", or pass --entrypoint"
+        )
+    server = loopback_only(entry) if entry is not None and entry.kind in ("procfile", "setting") else None
+    if server and entry is not None:
+        notes.append(
+            f"WARNING {server} listens on 127.0.0.1 unless told otherwise, which nothing outside the container "
+            f"reaches (and the health check says unhealthy): give it the host 0.0.0.0 ({entry.source})"
         )
     if entry is not None and entry.dev_server:
         notes.append(
