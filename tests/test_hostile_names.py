@@ -9,12 +9,18 @@ exactly the sample's instruction sequence.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dockergen.api import generate
 from dockergen.facts import InspectError
 
+from .conftest import SAMPLES
 from .test_fuzz import toml_string
 from .test_injection import instructions
 
@@ -93,3 +99,21 @@ def test_a_hostile_external_dependency_is_refused(sample_copy, payload):
         file.write(f"\n[external]\nbuild-requires = [{toml_string('dep:generic/openssl' + payload)}]\n")
     with pytest.raises(InspectError, match=r"^pyproject\.toml: external\.build-requires entry .* is not a DepURL"):
         generate(path)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lock=st.sampled_from(LOCKS + VERSIONS), value=st.text(min_size=1, max_size=30))
+def test_any_name_or_version_in_any_lock_is_refused_or_harmless(lock, value):
+    """Fuzzing: arbitrary text (control characters, quotes, shell syntax, non-ASCII) as a locked
+    package's name or version in every lock format."""
+    sample, name, original, write = lock
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / sample
+        shutil.copytree(SAMPLES / sample, path)
+        baseline = BASELINES.setdefault(sample, instructions(generate(path)["Dockerfile"]))
+        text = (path / name).read_text()
+        (path / name).write_text(text.replace(original, write(value), 1))
+        check(path, baseline, name)
+
+
+BASELINES: dict[str, list[str]] = {}
