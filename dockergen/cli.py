@@ -84,6 +84,7 @@ def plan_options(func: F) -> F:
             help="Command run in the app's build stage, after the code is copied (repeatable).",
         ),
         click.option("--env", multiple=True, help="NAME=VALUE: a non-secret default in the image's ENV (repeatable)."),
+        click.option("--manage", help="The outputs dockergen manages: Dockerfile,dockerignore (default: both)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -94,6 +95,8 @@ def overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
     """CLI flags as settings; flags that were not given are left out so the file's values stay."""
     apt = {k: list(v) for k, v in (("build", kwargs.pop("apt_build", ())), ("run", kwargs.pop("apt_run", ()))) if v}
     env = kwargs.pop("env", ())
+    if kwargs.get("manage") is not None:  # a comma-separated list
+        kwargs["manage"] = [item.strip() for item in kwargs["manage"].split(",")]
     out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items() if v not in (None, ())}
     if env:
         pairs = [item.partition("=") for item in env]
@@ -216,8 +219,8 @@ def ask_entrypoint(path: str) -> str:
 
 
 def _write(path: str, force: bool, stdout: bool, options: dict[str, Any]) -> dict[str, str] | None:
-    if stdout:
-        click.echo(api.generate(path, **options)["Dockerfile"], nl=False)
+    if stdout:  # the Dockerfile
+        click.echo(next(iter(api.generate(path, **options).values())), nl=False)
         return None
     actions = api.write(path, force=force, **options)
     for name, action in actions.items():
@@ -264,17 +267,21 @@ def generate(path: str, force: bool, stdout: bool, **kwargs: Any) -> None:
 
 @main.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--strict", is_flag=True, help="Fail on files the team owns too (no dockergen header, or not managed).")
 @plan_options
 @handle_errors
-def check(path: str, **kwargs: Any) -> None:
-    """Exit 1 (with a diff) when the committed files differ from what would be generated now."""
+def check(path: str, strict: bool, **kwargs: Any) -> None:
+    """Exit 1 (with a diff) when the committed files differ from what would be generated now.
+
+    A file the team owns (no dockergen header, or left out of the `manage` setting) is reported and
+    not checked; --strict fails on it."""
     statuses = api.status(path, **overrides(kwargs))
     for item in statuses:
-        if item.state == "kept":
-            click.echo(f"dockergen: {item.name} is yours: kept, not checked against dockergen's", err=True)
+        if item.state == "owned":
+            click.echo(printable(f"dockergen: {item.name} is yours ({item.reason}): owned, not checked"), err=True)
             for line in filter(None, item.diff.split("\n")):
                 click.echo(printable(f"dockergen: warning: {line}"), err=True)
-    problems = [s for s in statuses if s.state not in ("current", "kept")]
+    problems = [s for s in statuses if s.state not in ("current", "owned")]
     for item in problems:
         if item.state == "stale-lock":
             click.echo(f"dockergen: {item.diff}: the locked install step will fail until it is fixed", err=True)
@@ -282,11 +289,25 @@ def check(path: str, **kwargs: Any) -> None:
         click.echo(item.diff, nl=False)
         hint = {
             "missing": "missing: run `dockergen init`",
-            "stale": "stale: run `dockergen generate`",
-            "edited": "edited by hand since dockergen wrote it (or not written by dockergen)",
+            "stale": f"stale: {item.reason}; `dockergen generate` removes it"
+            if item.reason
+            else "stale: run `dockergen generate`",
+            "edited": "edited by hand since dockergen wrote it (its header says it is dockergen's): "
+            "`dockergen generate --force` replaces it (kept as .bak); to keep your edits, delete its four "
+            "header lines and dockergen leaves it to you",
         }[item.state]
-        click.echo(f"dockergen: {item.name} is {hint}", err=True)
-    if problems:
+        click.echo(printable(f"dockergen: {item.name} is {hint}"), err=True)
+    owned = [s.name for s in statuses if s.state == "owned"] if strict else []
+    if owned:
+        click.echo(
+            printable(f"dockergen: --strict: {', '.join(owned)} {'is' if len(owned) == 1 else 'are'} not dockergen's"),
+            err=True,
+        )
+    if problems or owned:
         sys.exit(1)
     current = [s.name for s in statuses if s.state == "current"]
-    click.echo(f"dockergen: {' and '.join(current)} {'is' if len(current) == 1 else 'are'} current", err=True)
+    if current:
+        names = " and ".join([", ".join(current[:-1]), current[-1]] if len(current) > 2 else current)
+        click.echo(printable(f"dockergen: {names} {'is' if len(current) == 1 else 'are'} current"), err=True)
+    else:
+        click.echo("dockergen: nothing to check: every output is the team's", err=True)

@@ -37,6 +37,9 @@ RESERVED_ENV = ("PATH", "VIRTUAL_ENV", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTEC
 # Names of secrets: an image's ENV is readable by anyone who can pull it (docker inspect).
 SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)")
 MAX_BUILD_STEPS = 32
+# The outputs dockergen may manage; a file left out of `manage` is the team's.
+Managed = Literal["Dockerfile", "dockerignore"]
+MANAGED: tuple[Managed, ...] = ("Dockerfile", "dockerignore")
 
 
 def _string(key: str, value: Any, pattern: re.Pattern[str], what: str) -> str:
@@ -87,6 +90,16 @@ def _env(value: Any) -> dict[str, str]:
             )
         out[name] = text
     return out
+
+
+def _unique_choices(key: str, value: Any, choices: tuple[C, ...], low: int) -> list[C]:
+    """A list of distinct choices, in the order given."""
+    if not isinstance(value, list) or not low <= len(value) <= len(choices) or len(set(map(repr, value))) < len(value):
+        raise InspectError(
+            "pyproject.toml",
+            f"[tool.dockergen] {key} must be a list of distinct names from {', '.join(choices)}",
+        )
+    return [_choice(key, item, choices) for item in value]
 
 
 def _int(key: str, value: Any, low: int, high: int) -> int:
@@ -147,6 +160,7 @@ class Settings(TypedDict, total=False):
     app_directory: bool
     build: list[list[str]]
     env: dict[str, str]
+    manage: list[Managed]
 
 
 VALIDATORS: dict[str, Callable[[Any], object]] = {
@@ -168,6 +182,7 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "layers": lambda v: _int("layers", v, 1, 64),
     "build": _build,
     "env": _env,
+    "manage": lambda v: _unique_choices("manage", v, MANAGED, 0),
 }
 
 
