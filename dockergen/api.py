@@ -28,7 +28,7 @@ from . import __version__, dockerignore
 from .digests import pin
 from .facts import InspectError, ProjectFacts
 from .inspectors import inspect_project
-from .options import MANAGED
+from .options import MANAGED, VARIANTS, Settings, Variant
 from .plan import BuildPlan, make_plan
 from .project import NOFOLLOW, Project
 from .render import render
@@ -165,13 +165,24 @@ def ownership(text: str) -> Ownership:
     return "edited" if HEADER_LINE.search(text) else "theirs"
 
 
+def dockerfile_names(settings: Settings) -> list[tuple[str, Variant | None]]:
+    """Where the Dockerfiles go, with the variant each is for (None: the one the settings plan):
+    the `output` setting (default Dockerfile) for the first of `variants`, `<output>.<variant>`
+    beside it for each other."""
+    output = settings.get("output", "Dockerfile")
+    variants = settings.get("variants")
+    if not variants:
+        return [(output, None)]
+    return [(output if n == 0 else f"{output}.{variant}", variant) for n, variant in enumerate(variants)]
+
+
 def generate(path: str | os.PathLike[str], pin_digests: bool = False, **options: Any) -> dict[str, str]:
-    """The files dockergen generates for the project at path, by name: the Dockerfile, then the
-    .dockerignore, or, when the team owns the .dockerignore, the Dockerfile.dockerignore that
-    amends it (if it needs one).
+    """The files dockergen generates for the project at path, by path: each Dockerfile (the
+    `output` setting, and each other variant's beside it), then the .dockerignore, or, when the
+    team owns the .dockerignore, the Dockerfile.dockerignore that amends it (if it needs one).
 
     pin_digests resolves the base images' digests with the local engine; without it, the pins
-    the existing Dockerfile carries are kept for the images that are still planned.
+    each existing Dockerfile carries are kept for the images that are still planned.
     """
     outputs = _generate(path, pin_digests, options)
     return {**outputs.dockerfiles, **{n: t for n, t in outputs.files.items() if n not in outputs.dockerfiles}}
@@ -188,9 +199,12 @@ def _generate(
     root = Path(path)
     facts, build_plan = plan(root, **options)
     manage = facts.settings.get("manage", list(MANAGED))
-    pinned = pin(build_plan, root / "Dockerfile", fresh=pin_digests)
-    dockerfiles = {"Dockerfile": with_header(render(pinned, "Dockerfile.j2"), facts)}
-    ignore = with_header(render(build_plan, "dockerignore.j2"), facts)
+    planned = _dockerfile_plans(root, options, facts, build_plan)
+    facts, build_plan = planned[0][1], planned[0][2]
+    dockerfiles = {
+        name: with_header(render(pin(p, root, name, fresh=pin_digests), "Dockerfile.j2"), f) for name, f, p in planned
+    }
+    ignore = with_header(render(build_plan, "dockerignore.j2", dockerfiles=list(dockerfiles)), facts)
     files: dict[str, str] = {}
     owned: dict[str, str] = {}
 
@@ -220,21 +234,79 @@ def _generate(
             place(f"{name}.dockerignore", with_header(dockerignore.amended(theirs, needed), facts), True)
             if f"{name}.dockerignore" in files:
                 amendments[f"{name}.dockerignore"] = name
-    unneeded = _unneeded(root, files, owned)
+    unneeded = _unneeded(root, facts.settings, list(dockerfiles), files, owned) if "Dockerfile" in manage else {}
     return _Outputs(facts, dockerfiles, files, owned, warnings, amendments, unneeded)
 
 
-def _unneeded(root: Path, files: dict[str, str], owned: dict[str, str]) -> dict[str, str]:
-    """dockergen's own files, unedited, that no output needs now, with why: the amendment of a
-    .dockerignore that the Dockerfile needs no more. It is exactly what dockergen wrote, so
-    removing it loses nothing; a link is never removed, nor an amendment for the team's Dockerfile."""
-    name = "Dockerfile.dockerignore"
-    if "Dockerfile" not in files or name in files or name in owned or (root / name).is_symlink():
-        return {}
-    old = _existing(root, name)
-    if old is None or ownership(old) != "ours":
-        return {}
-    return {name: "Dockerfile needs no amendment of the .dockerignore now"}
+def _dockerfile_plans(
+    root: Path, options: dict[str, Any], facts: ProjectFacts, build_plan: BuildPlan
+) -> list[tuple[str, ProjectFacts, BuildPlan]]:
+    """(path, facts, plan) of each Dockerfile: one, or one per variant of the `variants` setting,
+    each planned as `variant` would plan it."""
+    output = facts.settings.get("output", "Dockerfile")
+    reads = {*facts.inputs, *EXTRA_INPUTS}
+    names = dockerfile_names(facts.settings)
+    for name, _ in names:
+        if name in reads or Path(name).name in (IGNORE, "pyproject.toml"):
+            raise InspectError(
+                "pyproject.toml", f"[tool.dockergen] output = {output!r}: {name} is a file dockergen reads"
+            )
+    if names[0][1] is None:
+        return [(output, facts, build_plan)]
+    if len(names) > 1 and build_plan.gpu is None:
+        raise InspectError(
+            "pyproject.toml",
+            "[tool.dockergen] variants: the project installs no GPU packages, so its variants' Dockerfiles would be "
+            "the same",
+        )
+    base = {key: value for key, value in options.items() if key != "variants"}
+    out = []
+    for name, variant in names:
+        variant_facts, variant_plan = plan(root, **base, variant=variant)
+        out.append((name, variant_facts, variant_plan))
+    return out
+
+
+def _unneeded(
+    root: Path, settings: Settings, planned: list[str], files: dict[str, str], owned: dict[str, str]
+) -> dict[str, str]:
+    """dockergen's own files, unedited, that no output needs now, with why: a variant's Dockerfile
+    no longer in `variants`, the Dockerfile (and its variants) at the place `output` moved it from,
+    and an amendment of the .dockerignore that no Dockerfile of dockergen's needs. Each is exactly
+    what dockergen wrote, so removing it loses nothing; a link is never removed, nor a file of the
+    team's Dockerfile."""
+    output = settings.get("output", "Dockerfile")
+    why: dict[str, str] = {}
+    for base in dict.fromkeys([output, "Dockerfile"]):
+        for name in [base, *(f"{base}.{variant}" for variant in VARIANTS)]:
+            if name in planned:
+                if name in files:
+                    why[f"{name}.dockerignore"] = f"{name} needs no amendment of the .dockerignore now"
+                continue
+            why[name] = (
+                f"the Dockerfile is written at {output} now ([tool.dockergen] output)"
+                if base != output
+                else "no Dockerfile dockergen writes now ([tool.dockergen] variants)"
+            )
+            why[f"{name}.dockerignore"] = f"{name} is not written now"
+    out = {}
+    for name, reason in why.items():
+        if name in files or name in owned or _linked(root, name) is not None:
+            continue
+        old = _existing(root, name)
+        if old is not None and ownership(old) == "ours":
+            out[name] = reason
+    return out
+
+
+def _linked(root: Path, name: str) -> str | None:
+    """The first of name's directories, or name itself, that is a symbolic link (None: none is)."""
+    parts = name.split("/")
+    for n in range(1, len(parts) + 1):
+        step = "/".join(parts[:n])
+        if (root / step).is_symlink():
+            return step
+    return None
 
 
 def _code_paths(facts: ProjectFacts, build_plan: BuildPlan) -> list[str]:
@@ -356,6 +428,7 @@ def _commit(root: Path, texts: dict[str, str], replaced: dict[str, bytes]) -> di
     read-only directory), what this run created is removed: no partial or empty file is left, and
     each target is either untouched or wholly replaced (its backup kept)."""
     made: list[Path] = []
+    made_dirs: list[Path] = []
     done: list[str] = []
     name, step = "", "cannot write"
     try:
@@ -363,6 +436,12 @@ def _commit(root: Path, texts: dict[str, str], replaced: dict[str, bytes]) -> di
         for name, data in replaced.items():
             step = f"cannot keep the old file as {name}.bak (or .bak.N)"
             backups[name] = _keep_backup(root / name, data, made)
+        step = "cannot make its directory"
+        for name in texts:
+            for parent in reversed(Path(name).parents[:-1]):  # docker/ of docker/Dockerfile
+                if not os.path.lexists(root / parent):
+                    os.mkdir(root / parent)  # never through a link: write() refused those
+                    made_dirs.append(root / parent)
         step = "cannot write"
         temporaries = {}
         for name, text in texts.items():
@@ -377,6 +456,9 @@ def _commit(root: Path, texts: dict[str, str], replaced: dict[str, bytes]) -> di
         for path in made:
             with contextlib.suppress(OSError):
                 path.unlink()
+        for path in reversed(made_dirs):  # only those left empty: a file written into one stays
+            with contextlib.suppress(OSError):
+                path.rmdir()
         if not isinstance(exc, OSError):
             raise
         written = f"; {', '.join(done)} written" if done else "; nothing was written"
@@ -393,7 +475,8 @@ def write(path: str | os.PathLike[str], force: bool = False, **options: Any) -> 
     the `manage` setting) is left as it is, and said so; force replaces one without a header
     (kept as NAME.bak), never one `manage` leaves out. For the team's .dockerignore, what it would
     break or leak is said in the action, and `<Dockerfile>.dockerignore` amends it.
-    No file is written through a symbolic link: a link where a file would be written is refused.
+    No file is written through a symbolic link: a link where a file would be written, or at a
+    directory on the way to it, is refused.
     """
     root = Path(path)
     project = Project(root)
@@ -417,10 +500,14 @@ def write(path: str | os.PathLike[str], force: bool = False, **options: Any) -> 
         if old == text:
             actions[name] = "unchanged"
             continue
-        if target.is_symlink():
+        link = _linked(root, name)
+        if link is not None:
             raise InspectError(
-                name, "is a symbolic link: dockergen writes no file through a link (remove it, or use --stdout)"
+                link, "is a symbolic link: dockergen writes no file through a link (remove it, or use --stdout)"
             )
+        for parent in Path(name).parents[:-1]:
+            if os.path.lexists(root / parent) and not (root / parent).is_dir():
+                raise InspectError(parent.as_posix(), "exists and is not a directory")
         if old is None:
             actions[name] = "created"
         elif ownership(old) == "ours":

@@ -10,6 +10,7 @@ import functools
 import json
 import logging
 import os
+import posixpath
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -84,6 +85,10 @@ def plan_options(func: F) -> F:
             help="Command run in the app's build stage, after the code is copied (repeatable).",
         ),
         click.option("--env", multiple=True, help="NAME=VALUE: a non-secret default in the image's ENV (repeatable)."),
+        click.option("--output", help="Where the Dockerfile goes, relative to PATH (default: Dockerfile)."),
+        click.option(
+            "--variants", help="GPU project: a Dockerfile for each, e.g. gpu,cpu (Dockerfile, Dockerfile.cpu)."
+        ),
         click.option("--manage", help="The outputs dockergen manages: Dockerfile,dockerignore (default: both)."),
     ]
     for option in reversed(options):
@@ -95,8 +100,9 @@ def overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
     """CLI flags as settings; flags that were not given are left out so the file's values stay."""
     apt = {k: list(v) for k, v in (("build", kwargs.pop("apt_build", ())), ("run", kwargs.pop("apt_run", ()))) if v}
     env = kwargs.pop("env", ())
-    if kwargs.get("manage") is not None:  # a comma-separated list
-        kwargs["manage"] = [item.strip() for item in kwargs["manage"].split(",")]
+    for key in ("variants", "manage"):  # comma-separated lists
+        if kwargs.get(key) is not None:
+            kwargs[key] = [item.strip() for item in kwargs[key].split(",")]
     out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items() if v not in (None, ())}
     if env:
         pairs = [item.partition("=") for item in env]
@@ -219,7 +225,7 @@ def ask_entrypoint(path: str) -> str:
 
 
 def _write(path: str, force: bool, stdout: bool, options: dict[str, Any]) -> dict[str, str] | None:
-    if stdout:  # the Dockerfile
+    if stdout:  # the first Dockerfile: the `output` setting's
         click.echo(next(iter(api.generate(path, **options).values())), nl=False)
         return None
     actions = api.write(path, force=force, **options)
@@ -247,8 +253,12 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
     for line in plan.describe():
         click.echo(printable(line), err=True)
     _write(path, force, False, options)
-    tag = facts.name if facts.name.isidentifier() or facts.name.replace("-", "").isalnum() else "app"
-    click.echo(f"\nNext: docker build -t {tag.lower()} {path}", err=True)
+    tag = (facts.name if facts.name.isidentifier() or facts.name.replace("-", "").isalnum() else "app").lower()
+    for n, (name, variant) in enumerate(api.dockerfile_names(facts.settings)):
+        # The build context stays the project: a Dockerfile elsewhere is named with -f.
+        dockerfile = "" if name == "Dockerfile" else f"-f {posixpath.normpath(posixpath.join(path, name))} "
+        build = f"docker build {dockerfile}-t {tag}{f':{variant}' if n else ''} {path}"
+        click.echo(f"\nNext: {build}" if n == 0 else f"      {build}  (the {variant} variant)", err=True)
     if facts.run_env:  # names the variables' own grammar allows: nothing to escape
         flags = " ".join(f"-e {read.name}=..." for read in facts.run_env)
         click.echo(f"Then: docker run {flags} {tag.lower()}  (the app requires them at run time)", err=True)

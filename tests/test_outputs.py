@@ -1,12 +1,16 @@
-"""Whose the files are (issue 14, item 4).
+"""Where the files go and whose they are (issue 14, items 3 and 4).
 
-Ownership: a file without dockergen's header, or one the `manage` setting leaves out, is the
+Outputs: the `output` setting puts the Dockerfile below the root (the build context stays the
+root), and `variants` writes a GPU project's CPU and GPU Dockerfiles side by side; `check` checks
+each. Ownership: a file without dockergen's header, or one the `manage` setting leaves out, is the
 team's: `init`/`generate` leave it as it is, `check` reports it as owned and passes, `check
 --strict` fails. A file that still carries dockergen's header and was edited stays an error.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,7 @@ from click.testing import CliRunner
 import dockergen
 from dockergen.api import HAND_EDIT, OLD_HAND_EDIT, is_unedited_output, ownership, split_header, status
 from dockergen.cli import main
+from dockergen.facts import InspectError
 
 from .conftest import ROOT
 
@@ -39,6 +44,262 @@ def body(text: str) -> str:
 
 def states(path: Path, **options) -> dict[str, str]:
     return {item.name: item.state for item in status(path, **options)}
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def test_the_output_setting_writes_the_dockerfile_below_the_root_and_check_checks_it(sample_copy):
+    path = sample_copy("uv-fastapi")
+    settings(path, 'output = "docker/Dockerfile"')
+    result = cli("init", str(path))
+    assert result.exit_code == 0, result.output
+    assert "docker/Dockerfile: created" in result.output and ".dockerignore: created" in result.output
+    # The build context stays the project: the Dockerfile is named with -f.
+    assert f"Next: docker build -f {path}/docker/Dockerfile -t uv-fastapi {path}" in result.output
+    assert not (path / "Dockerfile").exists() and not (path / "docker" / ".dockerignore").exists()
+    # dockergen's .dockerignore stays at the context's root, and leaves the Dockerfile out of it.
+    assert "\nDockerfile\n.dockerignore\ndocker/Dockerfile\n" in (path / ".dockerignore").read_text()
+    assert body((path / "docker" / "Dockerfile").read_text()) == body(
+        (GOLDEN / "uv-fastapi" / "Dockerfile").read_text()
+    )
+    check = cli("check", str(path))
+    assert check.exit_code == 0 and "docker/Dockerfile and .dockerignore are current" in check.output
+    lock = path / "uv.lock"
+    lock.write_text(lock.read_text().replace('version = "0.1.0"', 'version = "0.1.1"', 1))
+    stale = cli("check", str(path))
+    assert stale.exit_code == 1 and "dockergen: docker/Dockerfile is stale" in stale.output
+
+
+def test_the_output_flag_and_the_build_command_from_the_project(sample_copy, monkeypatch):
+    path = sample_copy("pdm-flask")
+    monkeypatch.chdir(path)
+    result = cli("init", "--output", "deploy/app.Dockerfile")
+    assert result.exit_code == 0, result.output
+    assert "Next: docker build -f deploy/app.Dockerfile -t pdm-flask ." in result.output
+    assert is_unedited_output((path / "deploy" / "app.Dockerfile").read_text())
+    assert cli("check", "--output", "deploy/app.Dockerfile").exit_code == 0
+    assert "is missing" in cli("check").output, "a flag is not remembered: the setting is"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "../Dockerfile",
+        "/etc/Dockerfile",
+        "docker/../Dockerfile",
+        "./Dockerfile",
+        "docker//Dockerfile",
+        "docker/",
+        "",
+        "Dockerfile\nRUN id",
+        "a b",
+        "$(id)",
+        "*",
+        "docker\\Dockerfile",
+        "a/b/c/d/e/f/g/h/Dockerfile",
+        ".dockerignore",
+        "docker/Dockerfile.dockerignore",
+        "Dockerfile.bak",
+        "Dockerfile.bak.2",
+        7,
+    ],
+)
+def test_an_output_that_is_no_plain_path_inside_the_project_is_refused(sample_copy, value):
+    path = sample_copy("requirements-plain")
+    settings(path, f"output = {json.dumps(value)}")  # a TOML basic string is written as JSON's is
+    before = sorted(os.listdir(path))
+    with pytest.raises(InspectError, match=r"^pyproject\.toml: \[tool\.dockergen\] output = "):
+        dockergen.write(path, force=True)
+    assert sorted(os.listdir(path)) == before
+    if isinstance(value, str) and value:  # the flag's value is checked as the setting's
+        result = cli("generate", "--output", str(value), str(path))
+        assert result.exit_code == 2 and "[tool.dockergen] output = " in result.output
+
+
+@pytest.mark.parametrize("value", ["requirements.txt", "pyproject.toml", ".python-version", "sub/pyproject.toml"])
+def test_an_output_that_names_a_file_dockergen_reads_is_refused(sample_copy, value):
+    path = sample_copy("requirements-plain")
+    result = cli("init", "--force", "--output", value, str(path))
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(f"{value} is a file dockergen reads")
+
+
+def test_moving_the_output_removes_dockergens_old_dockerfile_and_nothing_of_a_persons(sample_copy):
+    path = sample_copy("requirements-plain")
+    assert cli("init", str(path)).exit_code == 0
+    settings(path, 'output = "docker/Dockerfile"')
+    check = cli("check", str(path))
+    assert check.exit_code == 1
+    assert (
+        "dockergen: Dockerfile is stale: the Dockerfile is written at docker/Dockerfile now ([tool.dockergen] "
+        "output); `dockergen generate` removes it"
+    ) in check.output
+    result = cli("generate", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Dockerfile: removed: the Dockerfile is written at docker/Dockerfile now" in result.output
+    assert not (path / "Dockerfile").exists() and (path / "docker" / "Dockerfile").is_file()
+    assert cli("check", str(path)).exit_code == 0
+    # A Dockerfile of a person's at the old place is theirs: neither removed nor reported.
+    (path / "Dockerfile").write_text("FROM python:3.13-slim\n")
+    assert cli("generate", str(path)).exit_code == 0 and (path / "Dockerfile").read_text() == "FROM python:3.13-slim\n"
+    assert states(path) == {"docker/Dockerfile": "current", ".dockerignore": "current"}
+
+
+def test_pins_are_kept_from_each_dockerfile_where_it_is(sample_copy, monkeypatch):
+    """--pin-digests, then check offline: the pins are read back from docker/Dockerfile and from
+    docker/Dockerfile.cpu, not from a Dockerfile at the root."""
+    digest = "sha256:" + "5" * 64
+    monkeypatch.setattr("dockergen.digests.resolve", lambda image: digest)
+    path = sample_copy("uv-torch")
+    settings(path, 'output = "docker/Dockerfile"\nvariants = ["gpu", "cpu"]')
+    dockergen.write(path, pin_digests=True)
+    for name in ("Dockerfile", "Dockerfile.cpu"):
+        assert f"ARG PYTHON_IMAGE=python:3.13-slim-trixie@{digest}" in (path / "docker" / name).read_text()
+    monkeypatch.undo()
+    assert cli("check", str(path)).exit_code == 0
+    assert set(dockergen.write(path).values()) == {"unchanged"}
+
+
+def test_a_persons_dockerignore_is_amended_beside_a_dockerfile_below_the_root(sample_copy):
+    """BuildKit reads docker/Dockerfile.dockerignore in place of .dockerignore for `-f docker/Dockerfile`."""
+    path = sample_copy("uv-fastapi")
+    settings(path, 'output = "docker/Dockerfile"')
+    (path / ".dockerignore").write_text("*.lock\n")
+    result = cli("init", str(path))
+    assert result.exit_code == 0, result.output
+    assert "docker/Dockerfile.dockerignore applies it with these fixed, for docker/Dockerfile" in result.output
+    assert (path / "docker" / "Dockerfile.dockerignore").read_text().endswith("\n!uv.lock\n.git\n.venv\n.env\n")
+    assert not (path / "Dockerfile.dockerignore").exists()
+    assert states(path) == {
+        ".dockerignore": "owned",
+        "docker/Dockerfile": "current",
+        "docker/Dockerfile.dockerignore": "current",
+    }
+
+
+def test_a_failed_write_leaves_no_directory_it_made(sample_copy, monkeypatch):
+    path = sample_copy("pipenv-app")
+    before = sorted(os.listdir(path))
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("dockergen.api.tempfile.mkstemp", denied)
+    result = cli("init", "--output", "deploy/docker/Dockerfile", str(path))
+    assert result.exit_code == 2
+    assert "dockergen: error: deploy/docker/Dockerfile: cannot write: Permission denied" in result.output
+    assert sorted(os.listdir(path)) == before
+
+
+@pytest.mark.parametrize("where", ["outside", "inside"])
+def test_an_output_directory_that_is_a_link_is_never_written_through(sample_copy, tmp_path_factory, where):
+    path = sample_copy("pdm-flask")
+    target = tmp_path_factory.mktemp("outside") if where == "outside" else path / "deploy"
+    target.mkdir(exist_ok=True)
+    (path / "docker").symlink_to(target)
+    result = cli("init", "--output", "docker/Dockerfile", str(path))
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "dockergen: error: docker: is a symbolic link: dockergen writes no file through a link "
+        "(remove it, or use --stdout)"
+    )
+    assert os.listdir(target) == [] and not (path / ".dockerignore").exists()
+
+
+def test_an_output_directory_that_is_a_file_is_one_line(sample_copy):
+    path = sample_copy("pdm-flask")
+    (path / "docker").write_text("not a directory\n")
+    result = cli("init", "--output", "docker/Dockerfile", str(path))
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == "dockergen: error: docker: exists and is not a directory"
+
+
+# --- variants ------------------------------------------------------------------------------------
+
+
+def test_variants_write_the_gpu_and_cpu_dockerfiles_side_by_side_and_check_checks_each(sample_copy):
+    path = sample_copy("uv-torch")
+    settings(path, 'variants = ["gpu", "cpu"]')
+    result = cli("init", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Dockerfile: created" in result.output and "Dockerfile.cpu: created" in result.output
+    assert "Next: docker build -t torch-app " in result.output
+    assert f"docker build -f {path}/Dockerfile.cpu -t torch-app:cpu {path}  (the cpu variant)" in result.output
+    # Each is what `variant` gives alone: the golden files of the sample.
+    assert body((path / "Dockerfile").read_text()) == body((GOLDEN / "uv-torch" / "Dockerfile").read_text())
+    assert body((path / "Dockerfile.cpu").read_text()) == body((GOLDEN / "uv-torch" / "Dockerfile.cpu").read_text())
+    assert "\n.dockerignore\nDockerfile.cpu\n" in (path / ".dockerignore").read_text()
+    check = cli("check", str(path))
+    assert check.exit_code == 0 and "Dockerfile, Dockerfile.cpu and .dockerignore are current" in check.output
+    cpu = path / "Dockerfile.cpu"
+    cpu.write_text(cpu.read_text().replace("USER 10001:10001", "USER root"))
+    edited = cli("check", str(path))
+    assert edited.exit_code == 1 and "dockergen: Dockerfile.cpu is edited by hand" in edited.output
+    assert "dockergen: Dockerfile is" not in edited.output
+
+
+def test_the_first_variant_is_written_at_output_and_the_others_beside_it(sample_copy):
+    path = sample_copy("uv-torch")
+    settings(path, 'variants = ["cpu", "gpu"]\noutput = "docker/Dockerfile"')
+    files = dockergen.generate(path)
+    assert list(files) == ["docker/Dockerfile", "docker/Dockerfile.gpu", ".dockerignore"]
+    assert body(files["docker/Dockerfile"]) == body((GOLDEN / "uv-torch" / "Dockerfile.cpu").read_text())
+    assert body(files["docker/Dockerfile.gpu"]) == body((GOLDEN / "uv-torch" / "Dockerfile").read_text())
+    # --stdout prints the first; a flag's variant or variants replaces the setting's list.
+    assert cli("generate", "--stdout", str(path)).output == files["docker/Dockerfile"]
+    one = cli("generate", "--stdout", "--variant", "gpu", str(path)).output
+    assert body(one) == body(files["docker/Dockerfile.gpu"])
+    assert body(cli("generate", "--stdout", "--variants", "gpu", str(path)).output) == body(one)
+
+
+def test_a_variant_no_longer_written_is_removed_when_it_is_dockergens(sample_copy):
+    path = sample_copy("uv-torch")
+    settings(path, 'variants = ["gpu", "cpu"]')
+    assert cli("init", str(path)).exit_code == 0
+    pyproject = path / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('variants = ["gpu", "cpu"]', 'variants = ["gpu"]'))
+    check = cli("check", str(path))
+    assert (
+        check.exit_code == 1
+        and "dockergen: Dockerfile.cpu is stale: no Dockerfile dockergen writes now" in check.output
+    )
+    result = cli("generate", str(path))
+    assert "Dockerfile.cpu: removed: no Dockerfile dockergen writes now ([tool.dockergen] variants)" in result.output
+    assert not (path / "Dockerfile.cpu").exists() and cli("check", str(path)).exit_code == 0
+
+
+def test_a_persons_dockerignore_is_amended_for_each_variant(sample_copy):
+    path = sample_copy("uv-torch")
+    settings(path, 'variants = ["gpu", "cpu"]')
+    (path / ".dockerignore").write_text("*.lock\n")
+    result = cli("init", str(path))
+    assert result.exit_code == 0, result.output
+    for name in ("Dockerfile", "Dockerfile.cpu"):
+        assert f"{name}.dockerignore applies it with these fixed, for {name}\n" in result.output
+        assert (path / f"{name}.dockerignore").read_text().endswith("\n!uv.lock\n.git\n.venv\n.env\n")
+    assert cli("check", str(path)).exit_code == 0
+
+
+def test_variants_of_a_project_without_gpu_packages_are_refused(sample_copy):
+    with pytest.raises(InspectError, match="installs no GPU packages, so its variants' Dockerfiles would be the same"):
+        dockergen.generate(sample_copy("uv-fastapi"), variants=["gpu", "cpu"])
+
+
+@pytest.mark.parametrize("value", [[], ["gpu", "gpu"], ["tpu"], "gpu", ["gpu", "cpu", "gpu"], [1]])
+def test_variants_are_a_list_of_distinct_variants(sample_copy, value):
+    path = sample_copy("uv-torch")
+    settings(path, f"variants = {value!r}".replace("'", '"'))
+    with pytest.raises(InspectError, match=r"\[tool\.dockergen\] variants"):
+        dockergen.generate(path)
+
+
+def test_variant_and_variants_in_one_place_are_refused(sample_copy):
+    path = sample_copy("uv-torch")
+    settings(path, 'variant = "cpu"\nvariants = ["gpu", "cpu"]')
+    result = cli("check", str(path))
+    assert result.exit_code == 2
+    assert "[tool.dockergen] variant and variants: set one" in result.output
 
 
 # --- ownership -----------------------------------------------------------------------------------
@@ -169,9 +430,12 @@ def test_manage_names_the_outputs(sample_copy, value):
     assert result.exit_code == 2 and "[tool.dockergen] manage" in result.output
 
 
-def test_the_manage_flag(sample_copy):
-    path = sample_copy("uv-fastapi")
-    result = cli("init", "--manage", "Dockerfile", str(path))
+def test_the_manage_and_variants_flags(sample_copy):
+    path = sample_copy("uv-torch")
+    result = cli("init", "--manage", "Dockerfile", "--variants", "gpu,cpu", str(path))
     assert result.exit_code == 0, result.output
-    assert (path / "Dockerfile").is_file() and not (path / ".dockerignore").exists()
-    assert cli("check", "--manage", "Dockerfile", str(path)).exit_code == 0
+    assert sorted(p.name for p in path.iterdir() if p.name.startswith(("Dockerfile", ".docker"))) == [
+        "Dockerfile",
+        "Dockerfile.cpu",
+    ]
+    assert cli("check", "--manage", "Dockerfile", "--variants", "gpu,cpu", str(path)).exit_code == 0
