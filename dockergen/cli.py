@@ -10,6 +10,7 @@ import functools
 import json
 import logging
 import os
+import posixpath
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -84,6 +85,11 @@ def plan_options(func: F) -> F:
             help="Command run in the app's build stage, after the code is copied (repeatable).",
         ),
         click.option("--env", multiple=True, help="NAME=VALUE: a non-secret default in the image's ENV (repeatable)."),
+        click.option("--output", help="Where the Dockerfile goes, relative to PATH (default: Dockerfile)."),
+        click.option(
+            "--variants", help="GPU project: a Dockerfile for each, e.g. gpu,cpu (Dockerfile, Dockerfile.cpu)."
+        ),
+        click.option("--manage", help="The outputs dockergen manages: Dockerfile,dockerignore (default: both)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -94,6 +100,9 @@ def overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
     """CLI flags as settings; flags that were not given are left out so the file's values stay."""
     apt = {k: list(v) for k, v in (("build", kwargs.pop("apt_build", ())), ("run", kwargs.pop("apt_run", ()))) if v}
     env = kwargs.pop("env", ())
+    for key in ("variants", "manage"):  # comma-separated lists
+        if kwargs.get(key) is not None:
+            kwargs[key] = [item.strip() for item in kwargs[key].split(",")]
     out = {k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items() if v not in (None, ())}
     if env:
         pairs = [item.partition("=") for item in env]
@@ -216,8 +225,8 @@ def ask_entrypoint(path: str) -> str:
 
 
 def _write(path: str, force: bool, stdout: bool, options: dict[str, Any]) -> dict[str, str] | None:
-    if stdout:
-        click.echo(api.generate(path, **options)["Dockerfile"], nl=False)
+    if stdout:  # the first Dockerfile: the `output` setting's
+        click.echo(next(iter(api.generate(path, **options).values())), nl=False)
         return None
     actions = api.write(path, force=force, **options)
     for name, action in actions.items():
@@ -244,8 +253,12 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
     for line in plan.describe():
         click.echo(printable(line), err=True)
     _write(path, force, False, options)
-    tag = facts.name if facts.name.isidentifier() or facts.name.replace("-", "").isalnum() else "app"
-    click.echo(f"\nNext: docker build -t {tag.lower()} {path}", err=True)
+    tag = (facts.name if facts.name.isidentifier() or facts.name.replace("-", "").isalnum() else "app").lower()
+    for n, (name, variant) in enumerate(api.dockerfile_names(facts.settings)):
+        # The build context stays the project: a Dockerfile elsewhere is named with -f.
+        dockerfile = "" if name == "Dockerfile" else f"-f {posixpath.normpath(posixpath.join(path, name))} "
+        build = f"docker build {dockerfile}-t {tag}{f':{variant}' if n else ''} {path}"
+        click.echo(f"\nNext: {build}" if n == 0 else f"      {build}  (the {variant} variant)", err=True)
     if facts.run_env:  # names the variables' own grammar allows: nothing to escape
         flags = " ".join(f"-e {read.name}=..." for read in facts.run_env)
         click.echo(f"Then: docker run {flags} {tag.lower()}  (the app requires them at run time)", err=True)
@@ -264,17 +277,21 @@ def generate(path: str, force: bool, stdout: bool, **kwargs: Any) -> None:
 
 @main.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--strict", is_flag=True, help="Fail on files the team owns too (no dockergen header, or not managed).")
 @plan_options
 @handle_errors
-def check(path: str, **kwargs: Any) -> None:
-    """Exit 1 (with a diff) when the committed files differ from what would be generated now."""
+def check(path: str, strict: bool, **kwargs: Any) -> None:
+    """Exit 1 (with a diff) when the committed files differ from what would be generated now.
+
+    A file the team owns (no dockergen header, or left out of the `manage` setting) is reported and
+    not checked; --strict fails on it."""
     statuses = api.status(path, **overrides(kwargs))
     for item in statuses:
-        if item.state == "kept":
-            click.echo(f"dockergen: {item.name} is yours: kept, not checked against dockergen's", err=True)
+        if item.state == "owned":
+            click.echo(printable(f"dockergen: {item.name} is yours ({item.reason}): owned, not checked"), err=True)
             for line in filter(None, item.diff.split("\n")):
                 click.echo(printable(f"dockergen: warning: {line}"), err=True)
-    problems = [s for s in statuses if s.state not in ("current", "kept")]
+    problems = [s for s in statuses if s.state not in ("current", "owned")]
     for item in problems:
         if item.state == "stale-lock":
             click.echo(f"dockergen: {item.diff}: the locked install step will fail until it is fixed", err=True)
@@ -282,11 +299,25 @@ def check(path: str, **kwargs: Any) -> None:
         click.echo(item.diff, nl=False)
         hint = {
             "missing": "missing: run `dockergen init`",
-            "stale": "stale: run `dockergen generate`",
-            "edited": "edited by hand since dockergen wrote it (or not written by dockergen)",
+            "stale": f"stale: {item.reason}; `dockergen generate` removes it"
+            if item.reason
+            else "stale: run `dockergen generate`",
+            "edited": "edited by hand since dockergen wrote it (its header says it is dockergen's): "
+            "`dockergen generate --force` replaces it (kept as .bak); to keep your edits, delete its four "
+            "header lines and dockergen leaves it to you",
         }[item.state]
-        click.echo(f"dockergen: {item.name} is {hint}", err=True)
-    if problems:
+        click.echo(printable(f"dockergen: {item.name} is {hint}"), err=True)
+    owned = [s.name for s in statuses if s.state == "owned"] if strict else []
+    if owned:
+        click.echo(
+            printable(f"dockergen: --strict: {', '.join(owned)} {'is' if len(owned) == 1 else 'are'} not dockergen's"),
+            err=True,
+        )
+    if problems or owned:
         sys.exit(1)
     current = [s.name for s in statuses if s.state == "current"]
-    click.echo(f"dockergen: {' and '.join(current)} {'is' if len(current) == 1 else 'are'} current", err=True)
+    if current:
+        names = " and ".join([", ".join(current[:-1]), current[-1]] if len(current) > 2 else current)
+        click.echo(printable(f"dockergen: {names} {'is' if len(current) == 1 else 'are'} current"), err=True)
+    else:
+        click.echo("dockergen: nothing to check: every output is the team's", err=True)

@@ -21,13 +21,14 @@ from .project import Project
 PINNED_ARG = re.compile(r"^ARG (?:PYTHON|BUILDER|UV)_IMAGE=(\S+)@(sha256:[0-9a-f]{64})$", re.MULTILINE)
 
 
-def existing_pins(dockerfile: Path) -> dict[str, str]:
-    """image -> digest, from the ARG lines of a Dockerfile dockergen wrote before (read as every
-    project file is: never through a link that leads out of the project)."""
-    project = Project(dockerfile.parent)
-    if not project.exists(dockerfile.name):
+def existing_pins(root: Path, name: str = "Dockerfile") -> dict[str, str]:
+    """image -> digest, from the ARG lines of the Dockerfile dockergen wrote before at name (a path
+    relative to the project root), read as every project file is: never through a link that
+    leads out of the project, a linked directory included."""
+    project = Project(root)
+    if not project.exists(name):
         return {}
-    return dict(PINNED_ARG.findall(project.read_bytes(dockerfile.name).decode("utf-8", errors="replace")))
+    return dict(PINNED_ARG.findall(project.read_bytes(name).decode("utf-8", errors="replace")))
 
 
 def resolve(image: str) -> str:
@@ -48,9 +49,10 @@ def resolve(image: str) -> str:
     raise InspectError(image, f"cannot pin by digest: the engine has no registry digest for it (docker pull {image})")
 
 
-def pin(plan: BuildPlan, dockerfile: Path, fresh: bool) -> BuildPlan:
-    """The plan with its base images pinned: freshly resolved, or the pins the file already has."""
-    pins = {} if fresh else existing_pins(dockerfile)
+def pin(plan: BuildPlan, root: Path, name: str, fresh: bool) -> BuildPlan:
+    """The plan with its base images pinned: freshly resolved, or the pins the Dockerfile at name
+    already has."""
+    pins = {} if fresh else existing_pins(root, name)
 
     def pinned(image: str) -> str:
         digest = resolve(image) if fresh else pins.get(image)

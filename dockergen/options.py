@@ -37,6 +37,13 @@ RESERVED_ENV = ("PATH", "VIRTUAL_ENV", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTEC
 # Names of secrets: an image's ENV is readable by anyone who can pull it (docker inspect).
 SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)")
 MAX_BUILD_STEPS = 32
+# Where the Dockerfile goes: a relative path inside the project, each segment a plain name (no `.`
+# or `..` segment, no absolute path, nothing a shell, a glob or a .dockerignore pattern reads).
+OUTPUT_SEGMENT = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.+-]{0,127}$")
+MAX_OUTPUT_DEPTH = 8
+# The outputs dockergen may manage; a file left out of `manage` is the team's.
+Managed = Literal["Dockerfile", "dockerignore"]
+MANAGED: tuple[Managed, ...] = ("Dockerfile", "dockerignore")
 
 
 def _string(key: str, value: Any, pattern: re.Pattern[str], what: str) -> str:
@@ -87,6 +94,36 @@ def _env(value: Any) -> dict[str, str]:
             )
         out[name] = text
     return out
+
+
+def _output(value: Any) -> str:
+    """The Dockerfile's path, relative to the project root (the build context stays the root)."""
+    bad = f"[tool.dockergen] output = {value!r}"
+    if not isinstance(value, str):
+        raise InspectError("pyproject.toml", f"{bad} must be a relative path like 'docker/Dockerfile'")
+    segments = value.split("/")
+    if len(segments) > MAX_OUTPUT_DEPTH or not all(
+        OUTPUT_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments
+    ):
+        raise InspectError(
+            "pyproject.toml",
+            f"{bad} is not a relative path inside the project (at most {MAX_OUTPUT_DEPTH} names of letters, digits "
+            "and ._+- each, joined by /; no . or .. and no leading /)",
+        )
+    last = segments[-1]
+    if last.endswith(".dockerignore") or re.search(r"\.bak(?:\.[0-9]+)?$", last):
+        raise InspectError("pyproject.toml", f"{bad} is the name of an ignore file or a backup, not a Dockerfile")
+    return value
+
+
+def _unique_choices(key: str, value: Any, choices: tuple[C, ...], low: int) -> list[C]:
+    """A list of distinct choices, in the order given."""
+    if not isinstance(value, list) or not low <= len(value) <= len(choices) or len(set(map(repr, value))) < len(value):
+        raise InspectError(
+            "pyproject.toml",
+            f"[tool.dockergen] {key} must be a list of distinct names from {', '.join(choices)}",
+        )
+    return [_choice(key, item, choices) for item in value]
 
 
 def _int(key: str, value: Any, low: int, high: int) -> int:
@@ -147,6 +184,9 @@ class Settings(TypedDict, total=False):
     app_directory: bool
     build: list[list[str]]
     env: dict[str, str]
+    output: str
+    variants: list[Variant]
+    manage: list[Managed]
 
 
 VALIDATORS: dict[str, Callable[[Any], object]] = {
@@ -168,6 +208,9 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "layers": lambda v: _int("layers", v, 1, 64),
     "build": _build,
     "env": _env,
+    "output": _output,
+    "variants": lambda v: _unique_choices("variants", v, VARIANTS, 1),
+    "manage": lambda v: _unique_choices("manage", v, MANAGED, 0),
 }
 
 
@@ -176,6 +219,11 @@ def validate_settings(settings: dict[str, Any]) -> Settings:
     if unknown:
         raise InspectError(
             "pyproject.toml", f"unknown [tool.dockergen] setting {unknown[0]!r} (known: {', '.join(VALIDATORS)})"
+        )
+    if "variant" in settings and "variants" in settings:
+        raise InspectError(
+            "pyproject.toml",
+            "[tool.dockergen] variant and variants: set one (variants writes a Dockerfile for each variant)",
         )
     # Each validator returns its key's type in Settings, which mypy cannot follow through the table.
     return cast(Settings, {key: VALIDATORS[key](value) for key, value in settings.items()})

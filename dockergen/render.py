@@ -76,6 +76,8 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(plan: BuildPlan, template: str) -> str:
-    text = environment().get_template(template).render(plan=plan)
+def render(plan: BuildPlan, template: str, **context: object) -> str:
+    """The template for the plan; context holds what the plan does not (the .dockerignore's
+    `dockerfiles`: where the Dockerfiles are written)."""
+    text = environment().get_template(template).render(plan=plan, **context)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"

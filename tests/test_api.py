@@ -73,16 +73,30 @@ def test_check_never_writes(sample_copy):
     assert sorted(os.listdir(path)) == before
 
 
-def test_init_refuses_a_hand_written_dockerfile_and_loses_nothing(sample_copy):
+def test_a_hand_written_dockerfile_is_the_teams_and_nothing_is_lost(sample_copy):
+    """No dockergen header: the file is owned. init and generate leave it as it is, check reports
+    it and passes, check --strict fails; --force replaces it, keeping it as .bak."""
     path = sample_copy("pdm-flask")
     mine = 'FROM python:3.13-slim\nCOPY . .\nCMD ["python", "app.py"]\n'
     (path / "Dockerfile").write_text(mine)
     result = cli("init", str(path))
-    assert result.exit_code == 1
-    assert "refusing to overwrite Dockerfile" in result.output
-    assert "-FROM python:3.13-slim" in result.output  # the diff
+    assert result.exit_code == 0, result.output
+    assert "Dockerfile: owned (no dockergen header): left as it is; --force replaces it" in result.output
+    assert ".dockerignore: created" in result.output
     assert (path / "Dockerfile").read_text() == mine
-    assert not (path / ".dockerignore").exists(), "nothing is written unless every file may be"
+    assert "Dockerfile: owned (no dockergen header)" in cli("generate", str(path)).output
+    check = cli("check", str(path))
+    assert check.exit_code == 0, check.output
+    assert "dockergen: Dockerfile is yours (no dockergen header): owned, not checked" in check.output
+    assert "dockergen: .dockerignore is current" in check.output
+    assert "FROM python" not in check.output  # not compared: no diff
+    strict = cli("check", "--strict", str(path))
+    assert strict.exit_code == 1 and "--strict: Dockerfile is not dockergen's" in strict.output
+    assert [(s.name, s.state, s.reason) for s in dockergen.api.status(path)] == [
+        ("Dockerfile", "owned", "no dockergen header"),
+        (".dockerignore", "current", ""),
+    ]
+    assert (path / "Dockerfile").read_text() == mine
 
     forced = cli("init", "--force", str(path))
     assert forced.exit_code == 0, forced.output
@@ -270,7 +284,7 @@ def test_init_keeps_a_persons_dockerignore_and_says_what_it_breaks_or_leaks(samp
     result = cli("init", str(path))
     assert result.exit_code == 0, result.output
     assert "Dockerfile: created" in result.output
-    assert ".dockerignore: kept (not written by dockergen; --force replaces it)" in result.output
+    assert ".dockerignore: owned (no dockergen header): left as it is; --force replaces it" in result.output
     assert ".dockerignore excludes uv.lock, which the Dockerfile reads" in result.output
     for leak in ("(.git)", "(.venv)", "(.env)"):
         assert leak in result.output
@@ -281,7 +295,10 @@ def test_init_keeps_a_persons_dockerignore_and_says_what_it_breaks_or_leaks(samp
     assert amended.split("\n\n", 1)[1].startswith(mine) and amended.endswith("\n!uv.lock\n.git\n.venv\n.env\n")
     check = cli("check", str(path))
     assert check.exit_code == 0, check.output
-    assert ".dockerignore is yours" in check.output and "excludes uv.lock" in check.output
+    assert ".dockerignore is yours (no dockergen header): owned, not checked" in check.output
+    assert "dockergen: warning: .dockerignore excludes uv.lock" in check.output
+    assert "Dockerfile and Dockerfile.dockerignore are current" in check.output
+    assert cli("check", "--strict", str(path)).exit_code == 1
 
     forced = cli("init", "--force", str(path))
     assert forced.exit_code == 0, forced.output

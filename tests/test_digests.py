@@ -32,7 +32,7 @@ def test_pins_are_written_and_kept_by_check_and_generate(registry, sample_copy):
     assert f"ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.13.8@{FAKE['ghcr.io/astral-sh/uv:0.13.8']}" in dockerfile
     assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 0  # offline, pins kept
     assert write(path)["Dockerfile"] == "unchanged"
-    assert existing_pins(path / "Dockerfile")["python:3.13-slim-trixie"] == FAKE["python:3.13-slim-trixie"]
+    assert existing_pins(path)["python:3.13-slim-trixie"] == FAKE["python:3.13-slim-trixie"]
 
 
 def test_a_pin_for_an_image_no_longer_planned_is_dropped(registry, sample_copy):

@@ -236,17 +236,22 @@ def test_a_backup_name_that_is_a_link_is_passed_over_not_written_through(sample_
 @pytest.mark.parametrize("name", ["Dockerfile", ".dockerignore"])
 def test_a_file_to_write_that_is_a_link_is_refused(sample_copy, name):
     """dockergen writes no file through a link, even one that stays inside: the link is the person's.
-    (Without --force a person's .dockerignore is kept, never written: only --force would replace it.)"""
+    (Without --force a file without dockergen's header is the team's, never written: only --force
+    would replace it.)"""
     path = sample_copy("pdm-flask")
     (path / "docker").mkdir()
     (path / "docker" / name).write_text("# the person's real file\n")
     (path / name).symlink_to(f"docker/{name}")
-    for command in (["generate"], ["init", "--force"]) if name == "Dockerfile" else (["init", "--force"],):
+    # Without --force the file has no dockergen header: it is the team's, left as it is.
+    result = cli("generate", str(path))
+    assert result.exit_code == 0 and f"{name}: owned (no dockergen header): left as it is" in result.output
+    before = sorted(os.listdir(path))
+    for command in (["init", "--force"], ["generate", "--force"]):
         result = cli(*command, str(path))
         assert result.exit_code == 2, result.output
         assert last_line(result).startswith(f"dockergen: error: {name}: is a symbolic link: dockergen writes no")
         assert (path / name).is_symlink() and (path / "docker" / name).read_text() == "# the person's real file\n"
-    assert not (path / "Dockerfile").exists() or (path / "Dockerfile").is_symlink()
+        assert sorted(os.listdir(path)) == before, "nothing is written unless every file may be"
 
 
 # --- A. a failed write leaves nothing behind -----------------------------------------------------
@@ -374,14 +379,16 @@ def test_a_byte_outside_dockergens_output_makes_the_dockerfile_the_persons(sampl
     assert forced.exit_code == 0 and (path / "Dockerfile.bak").read_text() == edited
 
 
-def test_a_line_above_the_header_of_a_dockerignore_makes_it_the_persons(sample_copy):
+def test_a_line_above_the_header_of_a_dockerignore_makes_it_edited(sample_copy):
+    """The header left in it says the file is dockergen's: an edit is refused, as a Dockerfile's is."""
     path = sample_copy("requirements-plain")
     assert cli("init", str(path)).exit_code == 0
     edited = "secrets/\n" + (path / ".dockerignore").read_text()
     (path / ".dockerignore").write_text(edited)
     result = cli("generate", str(path))
-    assert result.exit_code == 0 and ".dockerignore: kept (not written by dockergen" in result.output
+    assert result.exit_code == 1 and "refusing to overwrite .dockerignore" in result.output
     assert (path / ".dockerignore").read_text() == edited
+    assert "dockergen: .dockerignore is edited by hand" in cli("check", str(path)).output
 
 
 def test_an_unedited_file_with_a_parser_directive_is_still_dockergens(sample_copy):

@@ -112,7 +112,13 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
     overrides = dict(overrides or {})
     online = bool(overrides.pop("online", False))  # a flag only: never on by default, so never in check
     overrides.pop("pin_digests", None)  # a flag for the written file (api.generate), not a fact
-    settings = validate_settings({**project.settings, **{k: v for k, v in overrides.items() if v}})
+    given = {k: v for k, v in overrides.items() if v}
+    from_file = dict(project.settings)
+    # A flag's one variant replaces the file's list of them, and a flag's list its one: flags win.
+    for key, other in (("variant", "variants"), ("variants", "variant")):
+        if key in given and other not in given:
+            from_file.pop(other, None)
+    settings = validate_settings({**from_file, **given})
     module, reason, facts = choose_manager(project, settings.get("manager"))
     check_names(facts)
     name = facts.name or root.resolve().name
