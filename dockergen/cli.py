@@ -6,6 +6,7 @@ person's file; 2 bad input (a one-line message naming the file); 3 a dockergen b
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import logging
@@ -252,7 +253,16 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
     click.echo(describe(facts), err=True)
     for line in plan.describe():
         click.echo(printable(line), err=True)
-    _write(path, force, False, options)
+    actions = _write(path, force, False, options) or {}
+    owned = [name for name, action in actions.items() if action.startswith("owned") and "Dockerfile" in name]
+    if owned:  # init is asked for a Dockerfile: show the one it would write against the person's
+        generated = api.generate(path, **options)
+        for name in owned:
+            theirs = (Path(path) / name).read_text(encoding="utf-8", errors="replace")
+            diff = difflib.unified_diff(
+                theirs.splitlines(True), generated.get(name, "").splitlines(True), f"a/{name}", f"b/{name} (dockergen)"
+            )
+            click.echo("".join(printable(line.rstrip("\n")) + "\n" for line in diff), nl=False)
     tag = (facts.name if facts.name.isidentifier() or facts.name.replace("-", "").isalnum() else "app").lower()
     for n, (name, variant) in enumerate(api.dockerfile_names(facts.settings)):
         # The build context stays the project: a Dockerfile elsewhere is named with -f.

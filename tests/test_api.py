@@ -84,6 +84,9 @@ def test_a_hand_written_dockerfile_is_the_teams_and_nothing_is_lost(sample_copy)
     assert "Dockerfile: owned (no dockergen header): left as it is; --force replaces it" in result.output
     assert ".dockerignore: created" in result.output
     assert (path / "Dockerfile").read_text() == mine
+    # init was asked for a Dockerfile: it shows the one it would write, against the team's
+    assert "--- a/Dockerfile\n+++ b/Dockerfile (dockergen)\n" in result.output
+    assert '-CMD ["python", "app.py"]\n' in result.output and "+FROM ${PYTHON_IMAGE} AS runner\n" in result.output
     assert "Dockerfile: owned (no dockergen header)" in cli("generate", str(path)).output
     check = cli("check", str(path))
     assert check.exit_code == 0, check.output
