@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import configparser
 import os
+import posixpath
 import re
 from collections.abc import Set as AbstractSet
 
@@ -245,6 +246,94 @@ def _assignments(tree: ast.Module, name: str) -> list[ast.Assign]:
 ABSOLUTE = re.compile(r"^/(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/-]{0,200}$")
 
 
+PATH_CALLS = ("Path", "PurePath", "PosixPath", "PurePosixPath")
+SAME_PATH_CALLS = ("str", "os.fspath", "os.path.abspath", "os.path.realpath", "os.path.normpath")
+MAX_PATH_STEPS = 50  # names followed and calls unwrapped while reading a path expression
+
+
+class _TreePath:
+    """A path expression of the settings as a directory of the project tree, relative to its root,
+    when it is built the way Django's templates build BASE_DIR and what hangs off it:
+    `Path(__file__).resolve().parent.parent / "staticfiles"`, `os.path.join(BASE_DIR, "static")`,
+    `BASE_DIR.joinpath("x")`, `str(...)`, or a relative literal (collectstatic runs in /app, the
+    tree's copy). Names are looked up among the settings files' module-level assignments, each
+    read with its own file as __file__. None for anything else, or a path outside the tree."""
+
+    def __init__(self, files: list[tuple[str, ast.Module]]) -> None:
+        self.names: dict[str, tuple[str, ast.expr]] = {}
+        for path, tree in files:
+            for node in tree.body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    self.names[node.targets[0].id] = (path, node.value)
+        self.steps = 0
+
+    def __call__(self, file: str, node: ast.expr) -> str | None:
+        """The directory node names, relative to the root ("" is the root itself), or None."""
+        self.steps += 1
+        if self.steps > MAX_PATH_STEPS:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return None if node.value.startswith("/") else self._join("", node.value)
+        if isinstance(node, ast.Name):
+            if node.id == "__file__":
+                return file
+            found = self.names.get(node.id)
+            return self(*found) if found else None
+        if isinstance(node, ast.Attribute) and node.attr == "parent":
+            return self._parent(self(file, node.value))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return self._join(self(file, node.left), _text(node.right))
+        if isinstance(node, ast.Call) and not node.keywords and node.args:
+            name = _call_name(node.func)
+            first = self(file, node.args[0])
+            rest = [_text(arg) for arg in node.args[1:]]
+            if name in (*PATH_CALLS, "os.path.join"):
+                for part in rest:
+                    first = self._join(first, part)
+                return first
+            if len(node.args) == 1 and name in SAME_PATH_CALLS:
+                return first
+            if len(node.args) == 1 and name == "os.path.dirname":
+                return self._parent(first)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            method, owner = node.func.attr, self(file, node.func.value)
+            if method in ("resolve", "absolute") and not node.args:  # resolve(strict=True) too
+                return owner
+            if method == "joinpath" and not node.keywords:
+                for arg in node.args:
+                    owner = self._join(owner, _text(arg))
+                return owner
+        return None
+
+    @staticmethod
+    def _parent(path: str | None) -> str | None:
+        if not path:  # the root's parent is outside the tree
+            return None
+        return posixpath.dirname(path)
+
+    @staticmethod
+    def _join(path: str | None, part: str | None) -> str | None:
+        if path is None or part is None or part.startswith("/"):
+            return None
+        joined = posixpath.normpath(posixpath.join(path, part)) if path or part else ""
+        joined = "" if joined == "." else joined
+        return None if joined == ".." or joined.startswith("../") else joined
+
+
+def _text(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _call_name(node: ast.expr) -> str:
+    """The dotted name a call is made through: Path, pathlib.Path (as Path), os.path.join, str."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        owner = _call_name(node.value) if isinstance(node.value, (ast.Name, ast.Attribute)) else ""
+        return node.attr if owner == "pathlib" else f"{owner}.{node.attr}"
+    return ""
+
+
 def _modules(tree: ast.Module) -> set[str]:
     """Top-level modules a settings file uses: its imports, and the dotted names in its strings
     (INSTALLED_APPS, MIDDLEWARE: 'debug_toolbar', 'debug_toolbar.middleware.DebugToolbarMiddleware')."""
@@ -312,7 +401,7 @@ def django_facts(
         for node in _assignments(tree, "STATIC_ROOT"):
             if node.value is not None:
                 static_root = (path, node.value)
-    root_text = root_path = root_env = None
+    root_text = root_path = root_env = root_dir = None
     root_file = ""
     if static_root is not None and not (isinstance(static_root[1], ast.Constant) and static_root[1].value is None):
         root_file, value = static_root
@@ -326,6 +415,7 @@ def django_facts(
                 notes.append(f"{root_file}: STATIC_ROOT {value.value!r} is not a path dockergen copies")
         lines = range(value.lineno, (value.end_lineno or value.lineno) + 1)
         root_env = next((r.name for r in reads if r.file == root_file and r.line in lines and r.required), None)
+        root_dir = _TreePath(files)(root_file, value) if root_env is None else None
     facts = DjangoFacts(
         settings_module=module,
         settings_source=source,
@@ -335,6 +425,7 @@ def django_facts(
         static_root_path=root_path,
         static_root_env=root_env,
         static_root_file=root_file,
+        static_root_dir=root_dir or None,  # "" would be the root itself: not a directory of its own
         dev_modules=tuple(dev_modules),
     )
     return facts, _unique(reads), notes

@@ -74,6 +74,9 @@ def plan_options(func: F) -> F:
         click.option("--cuda", help="CUDA version for an nvidia/cuda toolkit image, e.g. 12.8."),
         click.option("--layers", type=int, help="Layers the runner's virtualenv is split into (1: off; default 16)."),
         click.option(
+            "--app-layers", type=int, help="Layers the app directory may be split into at most (1: off; default 8)."
+        ),
+        click.option(
             "--online", is_flag=True, default=None, help="Ask PyPI which files exist where the lock lists none."
         ),
         click.option(

@@ -183,6 +183,7 @@ class DjangoFacts:
     static_root_path: str | None  # an absolute path outside the tree, when STATIC_ROOT is a literal one
     static_root_env: str | None  # STATIC_ROOT comes from this required variable: only known at run time
     static_root_file: str = ""  # where STATIC_ROOT is set
+    static_root_dir: str | None = None  # STATIC_ROOT as a directory of the tree ("staticfiles"), when it is one
     dev_modules: tuple[tuple[str, str], ...] = ()  # (module, file): the settings use a package locked for dev only
 
 
@@ -196,6 +197,17 @@ class Translations:
     catalogs: tuple[tuple[str, str], ...]  # Babel: (directory, domain)
     script: str  # a task-runner script that looks like it compiles them: "Pipfile [scripts] compile_locales"
     file: str  # one of the .po files
+
+
+@dataclass(frozen=True)
+class AssetDir:
+    """A directory of the tree whose files change less often than the code (static files,
+    templates, translations, vendored libraries), found by its name (project.asset_dirs), or a
+    large subdirectory of one, with the bytes of the files below it."""
+
+    path: str  # from the root: "static", "blog/static/blog/img"
+    size: int  # bytes of the regular files below it (links not followed)
+    named: bool  # its own name says what it holds; False: a subdirectory of such a directory
 
 
 @dataclass
@@ -275,6 +287,8 @@ class ProjectFacts:
     django: DjangoFacts | None = None  # manage.py at the root
     translations: Translations | None = None  # .po catalogs in the tree
     env_reads: tuple[EnvRead, ...] = ()  # variables the Django settings read with no default
+    asset_dirs: tuple[AssetDir, ...] = ()  # static files, templates...: may get layers of their own
+    previous_app_parts: tuple[tuple[str, ...], ...] = ()  # the app layers the Dockerfile in the tree has
     notes: tuple[str, ...] = ()
 
     @property

@@ -181,6 +181,7 @@ class Settings(TypedDict, total=False):
     cuda: str
     variant: Variant
     layers: int
+    app_layers: int
     app_directory: bool
     build: list[list[str]]
     env: dict[str, str]
@@ -206,6 +207,7 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "cuda": lambda v: _string("cuda", v, CUDA, "CUDA version like '12.8'"),
     "variant": lambda v: _choice("variant", v, VARIANTS),
     "layers": lambda v: _int("layers", v, 1, 64),
+    "app_layers": lambda v: _int("app_layers", v, 1, 16),
     "build": _build,
     "env": _env,
     "output": _output,

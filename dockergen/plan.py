@@ -8,7 +8,9 @@ InstallTraits (inspectors/base.py), never from their names.
 
 from __future__ import annotations
 
+import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 
 from .cuda import GpuNeed, detect_gpu
 from .cuda import data as cuda_data
-from .facts import Entrypoint, EnvRead, InspectError, LockedPackage, ProjectFacts
+from .facts import AssetDir, Entrypoint, EnvRead, InspectError, LockedPackage, ProjectFacts
 from .inspectors import install_traits
 from .inspectors.base import InstallTraits
 from .native import (
@@ -31,7 +33,7 @@ from .native import (
     wheel_bytes,
 )
 from .options import APT_NAME, COMMAND_WORD
-from .project import data_toml
+from .project import ASSET_MIN_BYTES, data_toml
 
 VENV = "/opt/venv"
 SAFE_PATH = re.compile(r"^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/+-]*$")
@@ -41,6 +43,9 @@ WEB_KINDS = ("django", "asgi", "wsgi", "streamlit")
 DEFAULT_LAYERS = 16
 PYPI = re.compile(r"^https://(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(/|$)")
 MAX_OWN_LAYERS = 6
+DEFAULT_APP_LAYERS = 8
+APP_LAYER_BYTES = 1_000_000  # an asset directory this large gets a layer of its own...
+APP_LAYER_KEEP = ASSET_MIN_BYTES  # ...and keeps the one the Dockerfile gives it while it holds this much
 WITHOUT_PROJECT = "requirements-without-project.txt"
 
 
@@ -196,6 +201,63 @@ class Layers:
 
 
 @dataclass(frozen=True)
+class AppPart:
+    """One layer of the app directory: its directories, and why they are apart from the code."""
+
+    paths: tuple[str, ...]  # absolute, as in the runner: /app/static/img; /srv/static (a STATIC_ROOT outside /app)
+    kind: str  # "collectstatic": STATIC_ROOT; "large": a large asset directory; "together": smaller ones
+
+    def describe(self) -> str:
+        what = {"collectstatic": ": what collectstatic collects (STATIC_ROOT)", "large": "", "together": ": together"}
+        return " ".join(self.paths) + what[self.kind]
+
+
+@dataclass(frozen=True)
+class AppLayers:
+    """The app directory in layers that follow how often its parts change, as the virtualenv's
+    follow its packages (issue 19): the large directories that rarely change (static files,
+    vendored libraries, templates, translations, what collectstatic collects) in layers of their
+    own, the code in the last one. A one-line code change then re-sends the code's layer only,
+    and a change to one static file the layer of its directory, not the whole tree.
+
+    How: an `app-layers` stage runs split_app.py with the tree mounted (the build context, or the
+    app stage's /app after the build steps), which copies each part into a directory of its own
+    with metadata that depends on the files' bytes only (fixed times, a fixed owner, sorted), and
+    the runner copies each with its own COPY. COPY from the context cannot do this: it keeps the
+    checkout's file times and gives /app the build's, so no layer is the same twice, and with no
+    --exclude (Dockerfile 1.7) it cannot leave the asset directories out of the code's layer.
+    With fixed metadata a part's layer has the same digest whichever build made it, and when an
+    earlier part changes, the later COPYs run again but make the same bytes: nothing to re-send.
+
+    Which directories: decided from names and sizes, so that `check` stays quiet. Directories
+    named static, staticfiles, assets, public, vendor, templates, locale, locales or translations
+    (project.ASSET_NAMES) are the candidates; their subdirectories two levels down may be split
+    out too (static/img apart from static/css). A candidate of APP_LAYER_BYTES or more gets a
+    layer of its own, in path order; the smaller ones share one layer when together they reach
+    that size, and stay with the code otherwise. Sizes change as a project grows, so the threshold
+    has hysteresis: a directory the project's Dockerfile already gives a layer of its own keeps it
+    while it holds APP_LAYER_KEEP, half the threshold, and so does the shared layer; a file edited
+    back and forth across the threshold does not make the Dockerfile flap. A small app gets no
+    split at all (every sample but the Django one): nothing to gain, and one layer is simpler.
+    What collectstatic collects (STATIC_ROOT, when the settings build it from BASE_DIR or give a
+    literal path) is a part whenever collectstatic runs: its size is only known at build time,
+    and it holds at least the static files of every installed app. The layers are bounded by the
+    app_layers setting (default DEFAULT_APP_LAYERS, the code's included): candidates beyond it
+    join the shared layer. The image's files are the same as with one COPY, at the same paths, so
+    its size is unchanged.
+    """
+
+    parts: tuple[AppPart, ...]  # in COPY order; the rest of /app, the code, is the layer after them
+    source: str  # "context": the build context; "app": the app stage's /app, after the build steps
+    mounts: tuple[str, ...]  # paths outside /app the split reads from the app stage (an absolute STATIC_ROOT)
+    owner: int  # /app's owner in every layer, as the runner made it
+
+    @property
+    def total(self) -> int:
+        return len(self.parts) + 1
+
+
+@dataclass(frozen=True)
 class BuildContext:
     """What the .dockerignore leaves out of the build context beyond its defaults."""
 
@@ -226,6 +288,7 @@ class BuildPlan:
     layers: Layers
     context: BuildContext
     app: AppStage | None  # None: no build steps; the runner copies the app directory from the context
+    app_layers: AppLayers | None  # None: the app directory is one COPY (none, small, or app_layers = 1)
     syntax: bool  # a `# syntax=` line (BuildKit then pulls its frontend image)
     native: tuple[NativeNeed, ...]
     gpu: GpuNeed | None
@@ -267,6 +330,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     libraries = plan_libraries(facts, needs, links_own, reasons)
     layers = facts.settings.get("layers", DEFAULT_LAYERS)
     runner = plan_runner(facts, entry, needs, libraries, gpu, reasons)
+    app = plan_app(facts, runner, project is not None, reasons)
     return BuildPlan(
         manager=facts.manager,
         python=facts.python.version,
@@ -279,7 +343,8 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         runner=runner,
         layers=Layers(layers, min(MAX_OWN_LAYERS, (layers - 1) // 2)),
         context=plan_context(facts, deps, runner, reasons),
-        app=plan_app(facts, runner, project is not None, reasons),
+        app=app,
+        app_layers=plan_app_layers(facts, runner, app, reasons),
         syntax=bool(facts.settings.get("syntax", False)),
         native=tuple(needs),
         gpu=gpu,
@@ -839,3 +904,92 @@ def plan_app(facts: ProjectFacts, runner: Runner, has_project: bool, reasons: li
         # for the steps, and go after, so the runner's own (the user's, empty) are not replaced.
         state_dirs=tuple(d for d in runner.state_dirs if not (Path(facts.root) / d).exists()),
     )
+
+
+def plan_app_layers(facts: ProjectFacts, runner: Runner, app: AppStage | None, reasons: list[str]) -> AppLayers | None:
+    """The app directory's layers: see AppLayers for what goes apart from the code, and why."""
+    if not runner.app_directory:
+        return None
+    limit = facts.settings.get("app_layers", DEFAULT_APP_LAYERS)
+    if limit == 1:
+        reasons.append("app_layers setting: the app directory is one layer")
+        return None
+    previous = facts.previous_app_parts
+    alone = {part[0] for part in previous if len(part) == 1}
+
+    def large(path: str, size: int) -> bool:
+        return size >= APP_LAYER_BYTES or (path in alone and size >= APP_LAYER_KEEP)
+
+    parts: list[AppPart] = []
+    collected = _collected(facts, app, reasons)
+    if collected:
+        parts.append(AppPart((collected,), "collectstatic"))
+    units = _asset_units(facts.asset_dirs, collected, large)
+    own = [(path, size) for path, size in units if large(path, size)]
+    small = [(path, size) for path, size in units if not large(path, size)]
+    small_bytes = sum(size for _, size in small)
+    together = small_bytes >= APP_LAYER_BYTES or (any(len(p) > 1 for p in previous) and small_bytes >= APP_LAYER_KEEP)
+    slots = limit - 1 - len(parts)  # the code has the last layer
+    if len(own) + together > slots:  # the first in path order keep layers of their own; the rest share one
+        keep = max(slots - 1, 0)
+        small, own, together = small + own[keep:], own[:keep], slots > 0
+    parts += [AppPart((path,), "large") for path, _ in own]
+    if together:
+        parts.append(AppPart(tuple(sorted(path for path, _ in small)), "together"))
+    if not parts:
+        return None
+    sizes = dict(units)
+    shown = [
+        f"{' '.join(part.paths)}"
+        + (f" ({sum(sizes.get(p, 0) for p in part.paths) / 1e6:.1f} MB)" if part.kind != "collectstatic" else "")
+        for part in parts
+    ]
+    reasons.append(
+        f"app directory in {len(parts) + 1} layers, what changes least first: {'; '.join(shown)}; then the code "
+        f"(asset directories of {APP_LAYER_BYTES / 1e6:g} MB or more get a layer of their own)"
+    )
+    return AppLayers(
+        parts=tuple(parts),
+        source="app" if app is not None else "context",
+        mounts=tuple(p for part in parts for p in part.paths if not p.startswith("/app/")),
+        owner=runner.uid,
+    )
+
+
+def _collected(facts: ProjectFacts, app: AppStage | None, reasons: list[str]) -> str | None:
+    """Where collectstatic writes, as the runner has it, when it runs at build time."""
+    django = facts.django
+    if app is None or django is None or not any(step.source == "collectstatic" for step in app.steps):
+        return None
+    if django.static_root_path:
+        return django.static_root_path
+    if django.static_root_dir and SAFE_PATH.fullmatch(django.static_root_dir):
+        return f"/app/{django.static_root_dir}"
+    reasons.append(
+        f"what collectstatic collects stays in the code's layer: STATIC_ROOT = {django.static_root} "
+        f"({django.static_root_file}) is not a path dockergen can follow"
+    )
+    return None
+
+
+def _asset_units(
+    dirs: tuple[AssetDir, ...], collected: str | None, large: Callable[[str, int], bool]
+) -> list[tuple[str, int]]:
+    """(runner path, bytes) of each directory that could have a layer: every named asset directory,
+    with the bytes its split-out subdirectories leave it, and each of its subdirectories that is
+    large and whose parent is such a directory too (static/img, then static/img/icons). Paths the
+    Dockerfile cannot name, and directories inside STATIC_ROOT (collectstatic rewrites them), are
+    left with the code."""
+    units: dict[str, int] = {}
+    for found in sorted(dirs, key=lambda d: d.path):
+        path = f"/app/{found.path}"
+        if not SAFE_PATH.fullmatch(found.path) or (collected and (path + "/").startswith(collected + "/")):
+            continue
+        if found.named:
+            units[path] = found.size
+            continue
+        parent = posixpath.dirname(path)
+        if parent in units and large(path, found.size):
+            units[path] = found.size
+            units[parent] -= found.size
+    return list(units.items())

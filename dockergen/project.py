@@ -17,7 +17,7 @@ from typing import Any, TypeVar, overload
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as PackagingRequirement
 
-from .facts import InspectError, Origin, Requirement
+from .facts import AssetDir, InspectError, Origin, Requirement
 from .options import COMMAND_WORD
 
 if sys.version_info >= (3, 11):
@@ -355,6 +355,108 @@ def unneeded_dirs(project: Project) -> tuple[str, ...]:
         for d in UNNEEDED_DIRS
         if (project.root / d).is_dir() and not (project.root / d).is_symlink() and f"{d}/" not in named
     )
+
+
+# Directories whose names say they hold what changes less often than the code: static files and
+# vendored libraries, templates, translations. An app directory gives the large ones layers of
+# their own (plan.plan_app_layers). media/ is not one: it is the app's state (STATE_DIRS).
+ASSET_NAMES = frozenset(
+    ("static", "staticfiles", "assets", "public", "vendor", "templates", "locale", "locales", "translations")
+)
+ASSET_DEPTH = 4  # how deep one is looked for: static, blog/static, src/app/static, apps/shop/templates
+ASSET_SUBDEPTH = 2  # its subdirectories this far down are sized too: static/img, blog/static/blog/img
+ASSET_MIN_BYTES = 500_000  # a subdirectory smaller than this never gets a layer: not recorded
+MAX_TREE_ENTRIES = 50_000  # directory entries looked at: a larger tree is sized in part, the same part each time
+MAX_TREE_DEPTH = 32  # below an asset directory: deeper files are not counted
+# Never searched: environments, dependencies and caches, which the .dockerignore leaves out too.
+TREE_SKIP = frozenset(
+    (".git", ".hg", ".svn", ".venv", "venv", ".virtualenvs", "node_modules", "__pycache__", "site-packages", ".tox")
+)
+ROOT_SKIP = ("build", "dist")  # left out of the context at the root only
+ABSOLUTE_PATH = re.compile(r"^/(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/+-]*$")  # a path the Dockerfile may name
+
+
+def asset_dirs(project: Project, skip: tuple[str, ...] = ()) -> tuple[AssetDir, ...]:
+    """The directories of the tree named for static files, templates, translations or vendored
+    code (ASSET_NAMES, at most ASSET_DEPTH deep, not one inside another), each with the bytes of
+    the files below it, and their subdirectories (ASSET_SUBDEPTH levels down) that hold at least
+    ASSET_MIN_BYTES. Root directories in skip (tests, docs, state) and what the .dockerignore
+    leaves out are not searched. Only names are listed and sizes read (lstat): no file is opened
+    and no link followed. The walk looks at MAX_TREE_ENTRIES entries at most, in sorted order,
+    so a huge tree gives the same answer each time."""
+    budget = [MAX_TREE_ENTRIES]
+    found: list[AssetDir] = []
+
+    def listing(path: str) -> list[os.DirEntry[str]]:
+        if budget[0] <= 0:
+            return []
+        try:
+            with os.scandir(path) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)[: budget[0]]
+        except OSError:
+            return []
+        budget[0] -= len(entries)
+        return entries
+
+    def is_dir(entry: os.DirEntry[str]) -> bool:
+        try:
+            return entry.is_dir(follow_symlinks=False)
+        except OSError:
+            return False
+
+    def size(path: str, rel: str, depth: int) -> int:
+        total, subdirs = 0, []
+        for entry in listing(path):
+            if is_dir(entry):
+                if entry.name in TREE_SKIP or depth >= MAX_TREE_DEPTH:
+                    continue
+                inner = size(entry.path, f"{rel}/{entry.name}", depth + 1)
+                if depth < ASSET_SUBDEPTH and inner >= ASSET_MIN_BYTES:
+                    subdirs.append(AssetDir(f"{rel}/{entry.name}", inner, False))
+                total += inner
+            elif not entry.name.endswith((".pyc", ".pyo", ".pyd")):
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                total += info.st_size if stat.S_ISREG(info.st_mode) else 0
+        found.extend(subdirs)
+        return total
+
+    def search(path: str, rel: str, depth: int) -> None:
+        for entry in listing(path):
+            name = entry.name
+            if not is_dir(entry) or name in TREE_SKIP or name.startswith("."):
+                continue
+            if not rel and (name in skip or name in ROOT_SKIP):
+                continue
+            child = f"{rel}/{name}" if rel else name
+            if name in ASSET_NAMES:
+                found.append(AssetDir(child, size(entry.path, child, 0), True))
+            elif depth + 1 < ASSET_DEPTH:
+                search(entry.path, child, depth + 1)
+
+    search(str(project.root), "", 0)
+    return tuple(sorted(found, key=lambda d: d.path))
+
+
+def previous_app_parts(project: Project) -> tuple[tuple[str, ...], ...]:
+    """The parts the project's Dockerfile (one dockergen wrote) splits the app directory into, from
+    its split_app.py line, so that a directory near the size threshold keeps the layer it has
+    (plan.plan_app_layers). A Dockerfile that cannot be read, or has no such line, has none."""
+    try:
+        if not project.exists("Dockerfile"):
+            return ()
+        text = project.read_bytes("Dockerfile").decode("utf-8", errors="replace")
+    except InspectError:
+        return ()
+    for line in text.replace("\\\n", " ").splitlines():
+        words = line.split()
+        for at, word in enumerate(words):
+            if word == "/tmp/split_app.py" and words[at + 1 : at + 2] == ["/app-layers"]:
+                parts = [tuple(arg.split(":")) for arg in words[at + 4 :]]  # after OUT OWNER ROOT
+                return tuple(part for part in parts if all(ABSOLUTE_PATH.fullmatch(path) for path in part))
+    return ()
 
 
 # Build requirements that mean the project compiles extension modules of its own.

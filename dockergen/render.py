@@ -71,6 +71,7 @@ def environment() -> jinja2.Environment:
     env.filters["printf_lines"] = printf_lines
     env.filters["env_value"] = env_value
     env.globals["split_script"] = (_templates_dir() / "split_layers.py").read_text()
+    env.globals["app_split_script"] = (_templates_dir() / "split_app.py").read_text()
     env.globals["libraries_script"] = (_templates_dir() / "runtime_libs.py").read_text()
     env.globals["pylock_without_script"] = (_templates_dir() / "pylock_without.py").read_text()
     return env

@@ -173,7 +173,43 @@ def test_an_absolute_static_root_is_copied_to_the_runner_too(make_project):
     path = django(make_project, settings)
     plan = plan_of(path)
     assert plan.app is not None and plan.app.copies == ("/srv/static",)
-    assert "COPY --from=app /srv/static /srv/static\n" in dockergen.generate(path)["Dockerfile"]
+    # a layer of its own, split from the app stage's copy with the app directory's
+    assert plan.app_layers is not None and plan.app_layers.parts[0].paths == ("/srv/static",)
+    assert plan.app_layers.mounts == ("/srv/static",)
+    dockerfile = dockergen.generate(path)["Dockerfile"]
+    assert "    --mount=type=bind,from=app,source=/srv/static,target=/srv/static \\\n" in dockerfile
+    assert "COPY --from=app-layers /app-layers/0/ /\n" in dockerfile
+
+
+@pytest.mark.parametrize(
+    ("settings", "extra", "collected"),
+    [
+        (HEAD + STATIC, {}, "/app/static"),
+        ("import os\nBASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
+         "STATIC_ROOT = os.path.join(BASE_DIR, 'staticfiles')\n", {}, "/app/staticfiles"),
+        ("from pathlib import Path\nBASE_DIR = Path(__file__).resolve(strict=True).parent.parent\n"
+         "STATIC_ROOT = str(BASE_DIR.joinpath('public', 'static'))\n", {}, "/app/public/static"),
+        ("STATIC_ROOT = 'collected'\n", {}, "/app/collected"),  # relative: to /app, where collectstatic runs
+        ("from pathlib import Path\nSTATIC_ROOT = Path(__file__).parent / 'static'\n", {}, "/app/site_a/static"),
+        # BASE_DIR from the base settings file, read with that file as __file__
+        ("from .base import *\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
+         {"site_a/base.py": "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\n"},
+         "/app/staticfiles"),
+        ("from pathlib import Path\nSTATIC_ROOT = Path(__file__).parent.parent.parent / 'static'\n", {}, None),
+        ("STATIC_ROOT = get_static_root()\n", {}, None),
+    ],
+    ids=["pathlib", "os-path", "joinpath", "relative", "settings-dir", "base-file", "outside", "call"],
+)  # fmt: skip
+def test_what_collectstatic_collects_has_a_layer_when_its_path_is_in_the_tree(make_project, settings, extra, collected):
+    settings = "INSTALLED_APPS = ['django.contrib.staticfiles']\n" + settings
+    plan = plan_of(django(make_project, settings, extra=extra))
+    assert plan.app is not None and plan.app.steps[0].source == "collectstatic"
+    if collected is None:
+        assert plan.app_layers is None
+        assert any(r.startswith("what collectstatic collects stays in the code's layer") for r in plan.reasons)
+    else:
+        assert plan.app_layers is not None and plan.app_layers.source == "app"
+        assert [(part.paths, part.kind) for part in plan.app_layers.parts] == [((collected,), "collectstatic")]
 
 
 def test_settings_this_python_cannot_parse_are_a_note_not_an_error(make_project):
@@ -269,7 +305,9 @@ def test_the_build_setting_runs_after_the_detected_steps_in_one_run(make_project
     ]
     dockerfile = dockergen.generate(path, build=["python manage.py check"])["Dockerfile"]
     assert " && python manage.py check\n" in dockerfile
-    assert "COPY --from=app /app /app\n" in dockerfile and "COPY . /app\n" not in dockerfile.split("AS runner")[1]
+    # the runner's app layers are split from the app stage's /app, after the steps, not from the context
+    assert "RUN --mount=type=bind,from=app,source=/app,target=/app \\\n" in dockerfile
+    assert "COPY . /app\n" not in dockerfile.split("AS runner")[1]
 
 
 def test_the_build_setting_alone_makes_an_app_stage(make_project):

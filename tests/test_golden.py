@@ -76,6 +76,16 @@ LINTED_PROJECTS = {
         "INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_ROOT = '/srv/static'\n",
         "locale/fr/LC_MESSAGES/django.po": "",
     },
+    # The app directory in layers from the build context: a large static directory, subdirectories
+    # split out, and small asset directories together.
+    "app-layers": {
+        "requirements.txt": "flask==3.1.0\ngunicorn==23.0.0\n",
+        "app.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "static/img/photo.svg": "<svg/>" * 200_000,
+        "static/site.css": "body {}\n" * 130_000,
+        "templates/index.html": "<p></p>\n" * 70_000,
+        "translations/fr/LC_MESSAGES/messages.po": "#\n" * 300_000,
+    },
 }
 
 

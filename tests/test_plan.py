@@ -226,3 +226,123 @@ def test_app_directory_false_is_refused_for_a_project_that_is_not_a_package(samp
     (path / "pyproject.toml").write_text("[tool.dockergen]\napp_directory = false\n")
     with pytest.raises(InspectError, match=r"app_directory = false, but the project is not built as a package"):
         plan_of(path)
+
+
+# --- the app directory in layers (issue 19) ---------------------------------------------------
+
+
+def sized(path: Path, files: dict[str, int]) -> Path:
+    """A Flask app whose files have the given sizes (sparse: no data written)."""
+    (path / "requirements.txt").write_text("flask==3.1.0\ngunicorn==23.0.0\n")
+    (path / "app.py").write_text("from flask import Flask\n\napp = Flask(__name__)\n")
+    for name, size in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        with open(path / name, "wb") as handle:
+            handle.truncate(size)
+    return path
+
+
+def parts(plan: BuildPlan) -> list[tuple[str, ...]]:
+    return [part.paths for part in plan.app_layers.parts] if plan.app_layers else []
+
+
+def test_small_apps_keep_one_app_layer():
+    """Every sample but the Django one: nothing large to set apart, so the Dockerfile is as before."""
+    for sample in sorted(p.name for p in SAMPLES.iterdir() if p.is_dir()):
+        plan = plan_of(SAMPLES / sample)
+        if sample == "poetry-django":
+            assert parts(plan) == [("/app/staticfiles",)] and plan.app_layers.source == "app"
+        else:
+            assert plan.app_layers is None, sample
+
+
+def test_a_large_static_directory_gets_a_layer_and_the_code_the_last(tmp_path):
+    path = sized(tmp_path, {"static/app.js": 1_500_000, "templates/index.html": 20_000, "locale/fr.po": 5_000})
+    plan = plan_of(path)
+    assert plan.app_layers is not None and plan.app_layers.source == "context"
+    assert parts(plan) == [("/app/static",)] and plan.app_layers.total == 2
+    assert plan.app_layers.parts[0].kind == "large" and plan.app_layers.owner == plan.runner.uid
+    assert any(r.startswith("app directory in 2 layers") and "/app/static (1.5 MB)" in r for r in plan.reasons)
+    dockerfile = dockergen.generate(path)["Dockerfile"]
+    assert "RUN --mount=type=bind,source=.,target=/app \\\n" in dockerfile
+    assert "/tmp/split_app.py /app-layers 10001 /app \\\n      /app/static\n" in dockerfile
+    runner = dockerfile.split("AS runner")[1]
+    assert "COPY --from=app-layers /app-layers/0/ /\n" in runner
+    assert "COPY --from=app-layers /app-layers/1/ /\n" in runner
+    assert "COPY . /app" not in runner
+
+
+def test_large_subdirectories_are_split_out_and_small_directories_share_a_layer(tmp_path):
+    files = {
+        "static/img/photo.jpg": 3_000_000,
+        "static/vendor/lib.js": 1_200_000,
+        "static/vendor/big/mathjax.js": 1_100_000,  # two levels down
+        "static/css/site.css": 40_000,  # small: stays in static's own remainder
+        "blog/static/blog/blog.js": 600_000,
+        "shop/templates/shop/list.html": 500_000,
+    }
+    plan = plan_of(sized(tmp_path, files))
+    assert parts(plan) == [
+        ("/app/static/img",),
+        ("/app/static/vendor",),
+        ("/app/static/vendor/big",),
+        ("/app/blog/static", "/app/shop/templates", "/app/static"),  # 1.1 MB together
+    ]
+    assert [p.kind for p in plan.app_layers.parts] == ["large", "large", "large", "together"]
+
+
+def test_small_directories_below_the_threshold_together_stay_with_the_code(tmp_path):
+    plan = plan_of(sized(tmp_path, {"blog/static/a.js": 400_000, "shop/static/b.js": 400_000}))
+    assert plan.app_layers is None
+
+
+def test_the_layers_are_bounded_and_the_rest_share_the_last_part(tmp_path):
+    files = {f"{name}/static/x.bin": 1_000_000 for name in ("a", "b", "c", "d")}
+    plan = plan_of(sized(tmp_path, files), app_layers=3)
+    assert parts(plan) == [("/app/a/static",), ("/app/b/static", "/app/c/static", "/app/d/static")]
+    assert plan.app_layers.total == 3
+    assert plan_of(tmp_path, app_layers=1).app_layers is None
+
+
+def test_a_directory_near_the_threshold_keeps_the_layer_the_dockerfile_gives_it(tmp_path):
+    """Hysteresis: a layer is gained at 1 MB and lost below 0.5 MB, so a directory whose size moves
+    around the threshold does not make `check` fail on every other commit."""
+    path = sized(tmp_path, {"static/app.js": 1_100_000})
+    dockergen.write(path)
+    with open(path / "static/app.js", "r+b") as handle:
+        handle.truncate(700_000)
+    assert parts(plan_of(path)) == [("/app/static",)]  # kept
+    assert [s.state for s in dockergen.api.status(path)] == ["current", "current"]
+    with open(path / "static/app.js", "r+b") as handle:
+        handle.truncate(400_000)
+    assert plan_of(path).app_layers is None  # lost
+    dockergen.write(path)
+    with open(path / "static/app.js", "r+b") as handle:
+        handle.truncate(700_000)
+    assert plan_of(path).app_layers is None  # not gained until 1 MB
+
+
+def test_directories_that_do_not_reach_the_image_or_that_no_dockerfile_can_name_stay_out(tmp_path):
+    files = {
+        "node_modules/x/static/a.js": 2_000_000,
+        "tests/static/fixture.bin": 2_000_000,
+        "my app/static/a.js": 2_000_000,
+        "static/.cache.bin": 10,
+        "static/big-link": 0,
+    }
+    path = sized(tmp_path, files)
+    (path / "static/big-link").unlink()
+    (path / "static/big-link").symlink_to(path / "tests/static/fixture.bin")  # never followed
+    assert dockergen.inspect(path).asset_dirs == (
+        dockergen.facts.AssetDir("my app/static", 2_000_000, True),
+        dockergen.facts.AssetDir("static", 10, True),
+    )
+    assert plan_of(path).app_layers is None
+
+
+def test_a_package_run_from_its_wheel_has_no_app_layers(sample_copy):
+    path = sample_copy("poetry-legacy")
+    sized(path, {"legacy_cli/static/app.js": 2_000_000})
+    (path / "requirements.txt").unlink()
+    (path / "app.py").unlink()
+    assert plan_of(path).runner.app_directory is False and plan_of(path).app_layers is None

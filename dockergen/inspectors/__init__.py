@@ -18,10 +18,12 @@ from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
 from ..project import (
     Project,
+    asset_dirs,
     build_requires,
     compiles_extensions,
     external,
     normalize,
+    previous_app_parts,
     state_dirs,
     unneeded_dirs,
     version_variable,
@@ -178,6 +180,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         for i in facts.indexes
         if i.credentials
     ]
+    state, unneeded = state_dirs(project), unneeded_dirs(project)
     return ProjectFacts(
         root=str(root),
         name=name,
@@ -208,10 +211,12 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         version_variable=version_variable(project),
         build_requires=build_requires(project),
         compiles_extensions=compiles_extensions(project),
-        state_dirs=state_dirs(project),
-        unneeded_dirs=unneeded_dirs(project),
+        state_dirs=state,
+        unneeded_dirs=unneeded,
         django=django,
         translations=catalogs,
         env_reads=tuple(env_reads),
+        asset_dirs=asset_dirs(project, skip=(*unneeded, *state)),
+        previous_app_parts=previous_app_parts(project),
         notes=tuple(notes),
     )
