@@ -51,3 +51,18 @@ def test_includes_through_links_to_the_same_file_are_read_once(make_project):
     assert [p.name for p in facts.runtime_packages] == ["flask"]
     # mounted as pip will open them, through the links
     assert facts.inputs == ("requirements.txt", "a/requirements.txt", "b/requirements.txt")
+
+
+def test_the_asset_walk_looks_at_a_bounded_number_of_entries_and_depth(make_project, monkeypatch):
+    """Sizing static/ and its kind lists names and reads sizes only, and no more than the budget:
+    a tree of millions of files, or directories nested thousands deep, costs the same bounded walk."""
+    from dockergen import project as project_module
+
+    files = {f"static/f{i:03d}.txt": "x" for i in range(100)}
+    deep = "static/" + "/".join(f"d{i}" for i in range(60)) + "/deep.txt"
+    path = make_project({**files, deep: "y" * 10, "requirements.txt": "", "main.py": "print(1)\n"})
+    found = {d.path: d.size for d in dockergen.inspect(path).asset_dirs}
+    assert found == {"static": 100}  # the file below MAX_TREE_DEPTH levels is not counted
+    monkeypatch.setattr(project_module, "MAX_TREE_ENTRIES", 30)
+    counted = project_module.asset_dirs(project_module.Project(path))
+    assert counted and counted[0].size < 30
