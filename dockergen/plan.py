@@ -8,6 +8,7 @@ InstallTraits (inspectors/base.py), never from their names.
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from .native import (
     wheel_bytes,
 )
 from .options import APT_NAME, COMMAND_WORD
-from .project import ASSET_MIN_BYTES, data_toml
+from .project import ASSET_MIN_BYTES, ASSET_NAMES, data_toml
 
 VENV = "/opt/venv"
 SAFE_PATH = re.compile(r"^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/+-]*$")
@@ -234,7 +235,8 @@ class AppLayers:
     (project.ASSET_NAMES) are the candidates; their subdirectories two levels down may be split
     out too (static/img apart from static/css). A candidate of APP_LAYER_BYTES or more gets a
     layer of its own, in path order; the smaller ones share one layer when together they reach
-    that size, and stay with the code otherwise. Sizes change as a project grows, so the threshold
+    that size (written with a * segment where many differ in one name only: _collapse), and stay
+    with the code otherwise. Sizes change as a project grows, so the threshold
     has hysteresis: a directory the project's Dockerfile already gives a layer of its own keeps it
     while it holds APP_LAYER_KEEP, half the threshold, and so does the shared layer; a file edited
     back and forth across the threshold does not make the Dockerfile flap. A small app gets no
@@ -915,7 +917,8 @@ def plan_app_layers(facts: ProjectFacts, runner: Runner, app: AppStage | None, r
         reasons.append("app_layers setting: the app directory is one layer")
         return None
     previous = facts.previous_app_parts
-    alone = {part[0] for part in previous if len(part) == 1}
+    alone = {part[0] for part in previous if len(part) == 1 and "*" not in part[0]}
+    had_shared = any(len(part) > 1 or "*" in part[0] for part in previous)
 
     def large(path: str, size: int) -> bool:
         return size >= APP_LAYER_BYTES or (path in alone and size >= APP_LAYER_KEEP)
@@ -928,22 +931,24 @@ def plan_app_layers(facts: ProjectFacts, runner: Runner, app: AppStage | None, r
     own = [(path, size) for path, size in units if large(path, size)]
     small = [(path, size) for path, size in units if not large(path, size)]
     small_bytes = sum(size for _, size in small)
-    together = small_bytes >= APP_LAYER_BYTES or (any(len(p) > 1 for p in previous) and small_bytes >= APP_LAYER_KEEP)
+    together = small_bytes >= APP_LAYER_BYTES or (had_shared and small_bytes >= APP_LAYER_KEEP)
     slots = limit - 1 - len(parts)  # the code has the last layer
     if len(own) + together > slots:  # the first in path order keep layers of their own; the rest share one
         keep = max(slots - 1, 0)
         small, own, together = small + own[keep:], own[:keep], slots > 0
     parts += [AppPart((path,), "large") for path, _ in own]
     if together:
-        parts.append(AppPart(tuple(sorted(path for path, _ in small)), "together"))
+        others = [path for path, _ in units if path not in dict(small)] + ([collected] if collected else [])
+        parts.append(AppPart(_collapse(sorted(path for path, _ in small), others), "together"))
     if not parts:
         return None
-    sizes = dict(units)
-    shown = [
-        f"{' '.join(part.paths)}"
-        + (f" ({sum(sizes.get(p, 0) for p in part.paths) / 1e6:.1f} MB)" if part.kind != "collectstatic" else "")
-        for part in parts
-    ]
+
+    def sized(part: AppPart) -> str:
+        if part.kind == "collectstatic":  # made at build time: no size yet
+            return part.paths[0]
+        return f"{' '.join(part.paths)} ({sum(s for p, s in units if _matches(part.paths, p)) / 1e6:.1f} MB)"
+
+    shown = [sized(part) for part in parts]
     reasons.append(
         f"app directory in {len(parts) + 1} layers, what changes least first: {'; '.join(shown)}; then the code "
         f"(asset directories of {APP_LAYER_BYTES / 1e6:g} MB or more get a layer of their own)"
@@ -970,6 +975,36 @@ def _collected(facts: ProjectFacts, app: AppStage | None, reasons: list[str]) ->
         f"({django.static_root_file}) is not a path dockergen can follow"
     )
     return None
+
+
+def _matches(patterns: tuple[str, ...], path: str) -> bool:
+    """Whether path is one of patterns, a * segment matching any one segment."""
+    return any(fnmatch.fnmatchcase(path, pattern) and path.count("/") == pattern.count("/") for pattern in patterns)
+
+
+def _collapse(paths: list[str], others: list[str]) -> tuple[str, ...]:
+    """The shared layer's directories, those that differ in one segment only written once with a *
+    there, when there are three or more and they are named for what they hold (the pattern then
+    matches asset directories only, as the split expands it at build time) and the pattern matches
+    no directory of another part: a Django project's sixty `hc/integrations/*/static` and
+    `*/templates` read as two paths, not sixty."""
+    remaining, out = list(paths), []
+    while remaining:
+        path = remaining[0]
+        segments = path.split("/")
+        best: list[str] = [path]
+        pattern = path
+        if segments[-1] in ASSET_NAMES:
+            for at in range(2, len(segments) - 1):  # /app/<...>/<name>: never app itself, never the name
+                candidate = "/".join([*segments[:at], "*", *segments[at + 1 :]])
+                group = [p for p in remaining if _matches((candidate,), p)]
+                if len(group) > len(best) and not any(_matches((candidate,), o) for o in others):
+                    best, pattern = group, candidate
+        if len(best) < 3:
+            best, pattern = [path], path
+        out.append(pattern)
+        remaining = [p for p in remaining if p not in best]
+    return tuple(out)
 
 
 def _asset_units(

@@ -7,6 +7,7 @@ import json
 import os
 import posixpath
 import re
+import shlex
 import stat
 import sys
 from functools import cached_property, lru_cache
@@ -373,7 +374,7 @@ TREE_SKIP = frozenset(
     (".git", ".hg", ".svn", ".venv", "venv", ".virtualenvs", "node_modules", "__pycache__", "site-packages", ".tox")
 )
 ROOT_SKIP = ("build", "dist")  # left out of the context at the root only
-ABSOLUTE_PATH = re.compile(r"^/(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9._/+-]*$")  # a path the Dockerfile may name
+ABSOLUTE_PATTERN = re.compile(r"^/(?!.*\.\.)[A-Za-z0-9_*][A-Za-z0-9._/+*-]*$")  # a path (or * pattern) of app layers
 
 
 def asset_dirs(project: Project, skip: tuple[str, ...] = ()) -> tuple[AssetDir, ...]:
@@ -451,11 +452,15 @@ def previous_app_parts(project: Project) -> tuple[tuple[str, ...], ...]:
     except InspectError:
         return ()
     for line in text.replace("\\\n", " ").splitlines():
-        words = line.split()
-        for at, word in enumerate(words):
-            if word == "/tmp/split_app.py" and words[at + 1 : at + 2] == ["/app-layers"]:
-                parts = [tuple(arg.split(":")) for arg in words[at + 4 :]]  # after OUT OWNER ROOT
-                return tuple(part for part in parts if all(ABSOLUTE_PATH.fullmatch(path) for path in part))
+        if "/tmp/split_app.py /app-layers " not in line:
+            continue
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            return ()
+        at = words.index("/tmp/split_app.py") if "/tmp/split_app.py" in words else len(words)
+        parts = [tuple(arg.split(":")) for arg in words[at + 4 :]]  # after OUT OWNER ROOT
+        return tuple(part for part in parts if all(ABSOLUTE_PATTERN.fullmatch(path) for path in part))
     return ()
 
 

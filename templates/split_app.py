@@ -1,14 +1,16 @@
 # Split the app directory into layer directories (written into the Dockerfile by dockergen).
 # usage: python split_app.py OUT OWNER ROOT PART...
 # Each PART is one layer's directories, joined by ":" (absolute paths, under ROOT or outside it:
-# a STATIC_ROOT such as /srv/static). OUT/N mirrors the root: OUT/N holds the Nth PART, and
-# OUT/<number of PARTs> the rest of ROOT, the code. A file belongs to the deepest PART directory
-# above it. ROOT and the PARTs outside it are read-only mounts, so files are copied. Every entry
+# a STATIC_ROOT such as /srv/static; a * segment stands for any one, /app/apps/*/static, and a
+# path named on its own wins over a pattern's). OUT/N mirrors the root: OUT/N holds the Nth
+# PART, and OUT/<number of PARTs> the rest of ROOT, the code. A file belongs to the deepest PART
+# directory above it. ROOT and the PARTs outside it are read-only mounts, so files are copied. Every entry
 # gets metadata that depends on its bytes only, never on the checkout or the build: directories
 # and links the SOURCE_DATE_EPOCH time; files a time made from a hash of their bytes (the same
 # file, the same time; a changed one, a new time, so the time-and-size validators servers make
 # for static files change with it); ROOT itself the runner's user as owner and mode 755, as the
 # runner made /app. So an unchanged part's layer is byte-identical whichever build copied it.
+import glob
 import hashlib
 import os
 import stat
@@ -17,7 +19,11 @@ import sys
 out, owner, root = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 parts = [part.split(":") for part in sys.argv[4:]]
 epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))
-tops = {path: n for n, paths in enumerate(parts) for path in paths}
+tops = {path: n for n, paths in enumerate(parts) for path in paths if "*" not in path}
+for n, paths in enumerate(parts):
+    for pattern in paths:
+        for path in sorted(glob.glob(pattern)) if "*" in pattern else ():
+            tops.setdefault(path, n)
 times = {}
 
 

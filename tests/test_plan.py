@@ -346,3 +346,38 @@ def test_a_package_run_from_its_wheel_has_no_app_layers(sample_copy):
     (path / "requirements.txt").unlink()
     (path / "app.py").unlink()
     assert plan_of(path).runner.app_directory is False and plan_of(path).app_layers is None
+
+
+def test_many_small_directories_alike_are_written_as_one_pattern(tmp_path):
+    """healthchecks (corpus) has sixty integrations, each with a small static/ and templates/: the
+    shared layer names them with a * segment, which the split expands at build time."""
+    files = {
+        f"hc/integrations/{name}/{kind}/x.bin": 40_000 for name in "abcdefghij" for kind in ("static", "templates")
+    }
+    files |= {"static/img/big.png": 1_500_000, "hc/front/templates/page.html": 300_000}
+    path = sized(tmp_path, files)
+    plan = plan_of(path)
+    assert parts(plan) == [
+        ("/app/static/img",),
+        ("/app/hc/front/templates", "/app/hc/integrations/*/static", "/app/hc/integrations/*/templates", "/app/static"),
+    ]
+    dockerfile = dockergen.generate(path)["Dockerfile"]
+    assert (
+        "      /app/hc/front/templates:'/app/hc/integrations/*/static':'/app/hc/integrations/*/templates'" in dockerfile
+    )
+    # the pattern is read back from the Dockerfile for the shared layer's hysteresis
+    dockergen.write(path)
+    assert dockergen.inspect(path).previous_app_parts[1][1] == "/app/hc/integrations/*/static"
+    for name in "abcdefghij":  # the shared layer falls to 0.7 MB: kept, as the Dockerfile has it
+        (path / f"hc/integrations/{name}/templates/x.bin").unlink()
+    assert [p.kind for p in plan_of(path).app_layers.parts] == ["large", "together"]
+
+
+def test_a_pattern_never_takes_a_directory_that_has_a_layer_of_its_own(tmp_path):
+    files = {f"apps/{name}/static/x.bin": 300_000 for name in "abcd"}
+    files["apps/big/static/x.bin"] = 1_200_000
+    plan = plan_of(sized(tmp_path, files))
+    assert parts(plan) == [
+        ("/app/apps/big/static",),
+        ("/app/apps/a/static", "/app/apps/b/static", "/app/apps/c/static", "/app/apps/d/static"),
+    ]

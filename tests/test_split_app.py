@@ -134,3 +134,20 @@ def test_a_touched_or_fresh_tree_gives_the_same_layers_and_a_change_only_its_own
     assert layers["touched"] == layers["first"]
     changed = {run: [n for n in range(4) if layers[run][n] != layers["first"][n]] for run in ("code", "static")}
     assert changed == {"code": [3], "static": [1, 3]}  # static also has the code change before it
+
+
+def test_a_pattern_part_takes_the_directories_it_matches_but_not_one_named_on_its_own(tmp_path):
+    root = tmp_path / "tree"
+    for name in ("a", "b", "c"):
+        (root / f"app/apps/{name}/static").mkdir(parents=True)
+        (root / f"app/apps/{name}/static/x.css").write_text(name)
+        (root / f"app/apps/{name}/views.py").write_text(name)
+    split(root, tmp_path / "out", "/app/apps/c/static", "/app/apps/*/static")
+    assert layer_files(tmp_path / "out", root) == {
+        "/app/apps/a/static/x.css": "1",
+        "/app/apps/b/static/x.css": "1",
+        "/app/apps/c/static/x.css": "0",  # named on its own: its own layer
+        "/app/apps/a/views.py": "2",
+        "/app/apps/b/views.py": "2",
+        "/app/apps/c/views.py": "2",
+    }
