@@ -57,13 +57,14 @@ def choose_manager(project: Project, override: str | None) -> tuple[Inspector, s
             "no Python project found (no pyproject.toml, lock file, requirements.txt, Pipfile or setup.py)",
         )
     ranked = [(m, d) for m, d in found if d[0]] + [(m, d) for m, d in found if not d[0]]
+    read: dict[str, ManagerFacts | InspectError] = {}  # each candidate's files are read once
     passed: dict[str, str] = {}
     for index, (module, (locked, reason)) in enumerate(ranked):
-        facts = module.inspect(project)
+        facts = _read(project, module, read)
         if facts.unusable and module is not ranked[-1][0]:
             passed[module.NAME] = f"{module.NAME} passed over: {facts.unusable}"
             continue
-        if locked and facts.lock_consistent is False and _current_lock(project, ranked[index + 1 :]):
+        if locked and facts.lock_consistent is False and _current_lock(project, ranked[index + 1 :], read):
             passed[module.NAME] = f"{module.NAME} passed over: {facts.lock_note}"
             continue
         others = [m.NAME for m, d in ranked if d[0] and m is not module and m.NAME not in passed]
@@ -73,13 +74,30 @@ def choose_manager(project: Project, override: str | None) -> tuple[Inspector, s
     raise AssertionError("the last candidate is always returned")
 
 
-def _current_lock(project: Project, candidates: list[tuple[Inspector, tuple[bool, str]]]) -> bool:
+def _read(project: Project, module: Inspector, read: dict[str, ManagerFacts | InspectError]) -> ManagerFacts:
+    """The module's facts, read once per choice (an error is kept and raised again)."""
+    if module.NAME not in read:
+        try:
+            read[module.NAME] = module.inspect(project)
+        except InspectError as error:
+            read[module.NAME] = error
+    found = read[module.NAME]
+    if isinstance(found, InspectError):
+        raise found
+    return found
+
+
+def _current_lock(
+    project: Project,
+    candidates: list[tuple[Inspector, tuple[bool, str]]],
+    read: dict[str, ManagerFacts | InspectError],
+) -> bool:
     """Whether one of the candidates has a lock that matches its manifest."""
     for module, (locked, _) in candidates:
         if not locked:
             continue
         try:
-            if module.inspect(project).lock_consistent is True:
+            if _read(project, module, read).lock_consistent is True:
                 return True
         except InspectError:
             continue
