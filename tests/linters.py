@@ -32,11 +32,9 @@ SUPPRESSED = {
     "DL3008": "apt packages are not version-pinned: Debian replaces versions with security updates",
     "DL3013": "with no lock, pip installs the project's declared requirements as it declares them",
     "CKV_DOCKER_2": "no HEALTHCHECK unless the command is a web server dockergen knows",
-    "CKV_DOCKER_7": "FROM names a build argument, whose default carries the version tag",
 }
 HADOLINT_PRAGMA = re.compile(r"^# hadolint (?:global )?ignore=([\w,]+)", re.MULTILINE)
 CHECKOV_SKIP = re.compile(r"^# checkov:skip=([\w,-]+)(:[^\n]*)?$", re.MULTILINE)
-IMAGE_ARG = re.compile(r"^ARG (\w+)=(\S+)$", re.MULTILINE)
 FROM = re.compile(r"^FROM (?:--platform=\S+ )?(\S+)", re.MULTILINE)
 
 
@@ -120,28 +118,23 @@ def checkov(dockerfiles: Sequence[Path]) -> dict[Path, list[str]]:
 
 
 def own_findings(text: str) -> list[str]:
-    """What the inline suppressions rest on: only SUPPRESSED rules, each with its reason, and every
-    FROM a stage or a build argument whose default has a version tag (CKV_DOCKER_7's skip)."""
+    """What the inline suppressions rest on: only SUPPRESSED rules, each with its reason; and every
+    FROM a stage or an image with a version tag (what CKV_DOCKER_7 asks, and the bots update)."""
     findings = []
     for pattern in (HADOLINT_PRAGMA, CHECKOV_SKIP):
         for match in pattern.finditer(text):
             unlisted = [code for code in match[1].split(",") if code not in SUPPRESSED]
             findings += [f"{match[0]}: {code} is not in SUPPRESSED" for code in unlisted]
     findings += [f"{match[0]}: no reason" for match in CHECKOV_SKIP.finditer(text) if not (match[2] or "").strip(": ")]
-    args = dict(IMAGE_ARG.findall(text))
     stages: set[str] = set()
     for line in text.splitlines():
         from_match = FROM.match(line)
         if not from_match:
             continue
         image = from_match[1]
-        name = image[2:-1] if image.startswith("${") and image.endswith("}") else None
-        if name in args:
-            tag = args[name].split("@", 1)[0].rsplit("/", 1)[-1].partition(":")[2]
-            if tag in ("", "latest"):
-                findings.append(f"ARG {name}={args[name]} has no version tag")
-        elif image not in stages:
-            findings.append(f"FROM {image} is neither a stage nor a build argument with a default")
+        tag = image.split("@", 1)[0].rsplit("/", 1)[-1].partition(":")[2]
+        if image not in stages and (tag in ("", "latest") or "$" in image):
+            findings.append(f"FROM {image} is neither a stage nor an image with a version tag")
         alias = re.search(r"\sAS\s+(\S+)\s*$", line, re.IGNORECASE)
         if alias:
             stages.add(alias[1])

@@ -61,7 +61,7 @@ def test_images_exist_for_every_torch_cuda():
 
 def test_gpu_variant_keeps_the_slim_runner_and_sets_nvidia_env():
     dockerfile = generate(SAMPLES / "uv-torch")["Dockerfile"]
-    assert "ARG PYTHON_IMAGE=python:3.13-slim-trixie" in dockerfile
+    assert "FROM python:3.13-slim-trixie AS runner" in dockerfile
     assert "NVIDIA_VISIBLE_DEVICES=all" in dockerfile
     assert "--no-install-package" not in dockerfile
 
@@ -83,8 +83,8 @@ def test_cpu_variant_reports_the_expected_saving():
 
 def test_toolkit_strategy_uses_devel_builder_and_runtime_runner_with_a_python():
     dockerfile = generate(SAMPLES / "uv-torch", cuda="12.8")["Dockerfile"]
-    assert "ARG BUILDER_IMAGE=nvidia/cuda:12.8.1-cudnn-devel-ubuntu24.04" in dockerfile
-    assert "ARG PYTHON_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04" in dockerfile
+    assert "FROM nvidia/cuda:12.8.1-cudnn-devel-ubuntu24.04 AS base" in dockerfile
+    assert "FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04 AS runner" in dockerfile
     assert "uv python install 3.13" in dockerfile
     assert "COPY --from=deps /opt/python /opt/python" in dockerfile
 
@@ -113,6 +113,6 @@ def test_a_compiled_cuda_package_in_the_lock_gets_toolkit_images_with_a_python(m
         }
     )
     dockerfile = generate(path)["Dockerfile"]
-    assert "ARG BUILDER_IMAGE=nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04" in dockerfile
+    assert "FROM nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04 AS base" in dockerfile
     assert "uv python install 3.13" in dockerfile
     assert "COPY --from=deps /opt/python /opt/python" in dockerfile

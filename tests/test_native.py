@@ -151,7 +151,7 @@ def test_single_platform_locks_are_judged_for_their_platform_only():
 
 def test_generated_dockerfile_installs_exactly_the_native_packages():
     dockerfile = generate(SAMPLES / "piptools-psycopg")["Dockerfile"]
-    assert "ARG BUILDER_IMAGE=python:3.11-bookworm" in dockerfile
+    assert "FROM python:3.11-bookworm AS base" in dockerfile
     assert "apt-get install -y --no-install-recommends gcc libpq-dev" in dockerfile
     # The runner installs what the compiled modules link against, listed in the builder (e2e: libpq5).
     assert "FROM base AS libraries\n" in dockerfile
@@ -159,7 +159,7 @@ def test_generated_dockerfile_installs_exactly_the_native_packages():
     assert "xargs -a /tmp/runtime-packages apt-get install -y --no-install-recommends" in dockerfile
     slim = generate(SAMPLES / "uv-fastapi")["Dockerfile"]
     assert "apt-get" not in slim
-    assert "ARG BUILDER_IMAGE=python:3.13-slim-trixie" in slim
+    assert "FROM python:3.13-slim-trixie AS base" in slim
 
 
 def test_pep725_external_maps_known_depurls():

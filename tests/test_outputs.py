@@ -155,7 +155,7 @@ def test_pins_are_kept_from_each_dockerfile_where_it_is(sample_copy, monkeypatch
     settings(path, 'output = "docker/Dockerfile"\nvariants = ["gpu", "cpu"]')
     dockergen.write(path, pin_digests=True)
     for name in ("Dockerfile", "Dockerfile.cpu"):
-        assert f"ARG PYTHON_IMAGE=python:3.13-slim-trixie@{digest}" in (path / "docker" / name).read_text()
+        assert f"FROM python:3.13-slim-trixie@{digest} AS runner" in (path / "docker" / name).read_text()
     monkeypatch.undo()
     assert cli("check", str(path)).exit_code == 0
     assert set(dockergen.write(path).values()) == {"unchanged"}

@@ -72,7 +72,7 @@ def project(make_project, lock: str, sources: str = "", extra: str = "", files: 
 
 def deps_step(path) -> str:
     dockerfile = generate(path, entrypoint="python app.py")["Dockerfile"]
-    return dockerfile[dockerfile.index("FROM base AS deps") : dockerfile.index("FROM ${PYTHON_IMAGE} AS runner")]
+    return dockerfile[dockerfile.index("FROM base AS deps") : dockerfile.index(" AS runner\n")]
 
 
 def test_a_fully_hashed_lock_is_exported_for_uv(make_project):

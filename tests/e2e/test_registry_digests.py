@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from dockergen.api import write
 from dockergen.cli import main
 
+from ..test_digests import dependabot_bump, renovate_pin_digest
 from .engine import docker, free_port, wait_for_port
 
 pytestmark = pytest.mark.docker
@@ -81,8 +82,8 @@ def test_pins_are_the_registry_digests_and_the_build_pulls_by_them(registry, sam
     path = sample_copy("requirements-plain")
     write(path, python="3.11", image=f"{registry}/python", pin_digests=True)
     dockerfile = (path / "Dockerfile").read_text()
-    assert f"ARG PYTHON_IMAGE={image}@{digest}\n" in dockerfile
-    assert f"ARG BUILDER_IMAGE={image}@{digest}\n" in dockerfile or "BUILDER_IMAGE" not in dockerfile
+    assert f"FROM {image}@{digest} AS runner\n" in dockerfile
+    assert f"FROM {image}@{digest} AS base\n" in dockerfile
 
     docker("rmi", image)  # untags it, digest reference included: the build must ask the registry
     tag = "dockergen-e2e/pinned:test"
@@ -99,3 +100,32 @@ def test_pins_are_the_registry_digests_and_the_build_pulls_by_them(registry, sam
     assert CliRunner().invoke(main, check).exit_code == 0
     write(path, python="3.11", image=f"{registry}/python", pin_digests=True)
     assert registry_digest(registry, "python", "3.11-slim-bookworm") in (path / "Dockerfile").read_text()
+
+
+def test_a_bots_newer_patch_tag_and_digest_are_kept_and_built(registry, sample_copy):
+    """The edits Dependabot and Renovate make to a FROM line, against a registry that has the newer
+    patch tag: `check` passes, `generate` keeps them, and the build pulls the digest they pinned."""
+    registry, log = registry
+    repository = f"{registry}/python"
+    for tag in ("3.11-slim-bookworm", "3.11.14-slim-bookworm"):
+        docker("tag", "python:3.11-slim-bookworm", f"{repository}:{tag}")
+        docker("push", f"{repository}:{tag}")
+        docker("rmi", f"{repository}:{tag}")
+    digest = registry_digest(registry, "python", "3.11.14-slim-bookworm")
+    settings = {"python": "3.11", "image": repository}
+    path = sample_copy("requirements-plain")
+    write(path, **settings)
+
+    dockerfile = path / "Dockerfile"
+    text = dependabot_bump(dockerfile.read_text(), repository, "3.11-slim-bookworm", "3.11.14-slim-bookworm")
+    text = renovate_pin_digest(text, repository, "3.11.14-slim-bookworm", digest)
+    assert text.count(f"FROM {repository}:3.11.14-slim-bookworm@{digest} AS ") == 2
+    dockerfile.write_text(text)
+    check = ["check", "--python", "3.11", "--image", repository, str(path)]
+    assert CliRunner().invoke(main, check).exit_code == 0
+    assert write(path, **settings)["Dockerfile"] == "unchanged"
+
+    tag = "dockergen-e2e/bot-bump:test"
+    docker("build", "--no-cache", "-t", tag, str(path))
+    assert f"/v2/python/manifests/{digest}" in log.read_text()
+    assert "Hello, world!" in docker("run", "--rm", "--network=none", tag).stdout
