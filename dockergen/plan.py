@@ -42,6 +42,8 @@ DEFAULT_USER = "app"
 DEFAULT_UID = 10001
 WEB_KINDS = ("django", "asgi", "wsgi", "streamlit")
 DEFAULT_LAYERS = 16
+# A virtualenv whose wheels (as the lock records their sizes) total less stays one layer.
+SMALL_VENV_WHEEL_BYTES = 8_000_000
 PYPI = re.compile(r"^https://(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)(/|$)")
 MAX_OWN_LAYERS = 6
 DEFAULT_APP_LAYERS = 8
@@ -330,7 +332,6 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     deps = plan_deps(facts, traits, gpu_choice, reasons)
     project = plan_project(facts, traits, reasons)
     libraries = plan_libraries(facts, needs, links_own, reasons)
-    layers = facts.settings.get("layers", DEFAULT_LAYERS)
     runner = plan_runner(facts, entry, needs, libraries, gpu, reasons)
     app = plan_app(facts, runner, project is not None, reasons)
     return BuildPlan(
@@ -343,7 +344,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         project=project,
         libraries=libraries,
         runner=runner,
-        layers=Layers(layers, min(MAX_OWN_LAYERS, (layers - 1) // 2)),
+        layers=plan_layers(facts, traits, debian, reasons),
         context=plan_context(facts, deps, runner, reasons),
         app=app,
         app_layers=plan_app_layers(facts, runner, app, reasons),
@@ -734,6 +735,37 @@ def plan_runner(
         env=tuple(settings.get("env", {}).items()),
         needs_env=tuple(dict.fromkeys(read.name for read in facts.run_env)),
     )
+
+
+def plan_layers(facts: ProjectFacts, traits: InstallTraits, debian: str, reasons: list[str]) -> Layers:
+    """How many layers the runner's virtualenv is copied in. A split costs the reader a helper
+    stage and a COPY line a layer, and saves a dependency change the re-sending of what did not
+    change, so: the layers setting; else one layer when the lock's wheels are small, since sending
+    them all again costs little; else DEFAULT_LAYERS, or fewer when the lock has fewer packages
+    than that fills (one layer each, one for what no package owns, one shared for the rest).
+    Sizes come from the lock (uv.lock records them): a lock without them may hold a large package.
+    Only a resolved lock names every package: a plain requirements file's few lines may install
+    many more, so it keeps DEFAULT_LAYERS."""
+    setting = facts.settings.get("layers")
+    if setting is not None:
+        return Layers(setting, min(MAX_OWN_LAYERS, (setting - 1) // 2))
+    packages = [p for p in facts.runtime_packages if "main" in p.groups and p.source.kind == "registry"]
+    sizes = [wheel_bytes(p, facts.python.version, debian) for p in packages]
+    if packages and all(sizes) and sum(sizes) < SMALL_VENV_WHEEL_BYTES:
+        reasons.append(
+            f"virtualenv in one layer: the lock's {len(packages)} packages are {sum(sizes) / 1e6:.1f} MB of wheels "
+            f"(under {SMALL_VENV_WHEEL_BYTES / 1e6:g} MB), little to send again after a dependency change; "
+            "the layers setting splits it"
+        )
+        return Layers(1, 0)
+    if traits.resolved and packages and len(packages) + 2 < DEFAULT_LAYERS:
+        total = len(packages) + 2
+        reasons.append(
+            f"virtualenv in {total} layers: one for each of the lock's {len(packages)} packages, one for the files no "
+            "package owns and one for any other"
+        )
+        return Layers(total, len(packages))
+    return Layers(DEFAULT_LAYERS, min(MAX_OWN_LAYERS, (DEFAULT_LAYERS - 1) // 2))
 
 
 def plan_context(facts: ProjectFacts, deps: DepsStep, runner: Runner, reasons: list[str]) -> BuildContext:

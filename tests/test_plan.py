@@ -16,7 +16,7 @@ from dockergen.inspectors import MODULES
 from dockergen.plan import WITHOUT_PROJECT, BuildPlan, tools
 from dockergen.render import _templates_dir
 
-from .conftest import SAMPLES
+from .conftest import ROOT, SAMPLES
 
 
 def plan_of(path: Path, **options: object) -> BuildPlan:
@@ -170,6 +170,51 @@ def test_layers_give_the_largest_packages_their_own_and_the_rest_share(sample_co
     plan = plan_of(SAMPLES / "uv-fastapi", layers=layers)
     assert (plan.layers.total, plan.layers.own, plan.layers.shared) == (layers, own, shared)
     assert plan.layers.split is (layers > 1)
+
+
+def test_a_lock_of_small_wheels_keeps_the_virtualenv_in_one_layer():
+    """uv-fastapi's 14 packages are 3.6 MB of wheels (uv.lock records the sizes): no split, no helper."""
+    plan = plan_of(SAMPLES / "uv-fastapi")
+    assert (plan.layers.total, plan.layers.split) == (1, False)
+    assert any(
+        r.startswith("virtualenv in one layer: the lock's 14 packages are 3.6 MB of wheels") for r in plan.reasons
+    )
+    dockerfile = dockergen.generate(SAMPLES / "uv-fastapi")["Dockerfile"]
+    assert "split_layers" not in dockerfile and "COPY --from=deps /opt/venv /opt/venv\n" in dockerfile
+
+
+def test_a_lock_of_large_wheels_is_split_in_the_default_layers():
+    plan = plan_of(ROOT / "benchmarks" / "bench-app")  # pandas, numpy, SQLAlchemy: 53 MB of wheels
+    assert (plan.layers.total, plan.layers.own, plan.layers.shared) == (16, 6, 9)
+
+
+def test_a_lock_of_few_packages_gets_a_layer_for_each_and_no_empty_ones():
+    """Pipfile.lock pins 5 packages, with no sizes: a layer each, one for the files no package
+    owns, one for the rest (pip and setuptools, which the venv has too)."""
+    plan = plan_of(SAMPLES / "pipenv-app")
+    assert (plan.layers.total, plan.layers.own, plan.layers.shared) == (7, 5, 1)
+    assert any(r.startswith("virtualenv in 7 layers: one for each of the lock's 5 packages") for r in plan.reasons)
+
+
+def test_a_plain_requirements_file_keeps_the_default_layers():
+    """Its 3 lines install more packages than they name (Flask's own dependencies): a count of them
+    says nothing of how many layers the virtualenv fills."""
+    plan = plan_of(SAMPLES / "requirements-plain")
+    assert (plan.layers.total, plan.layers.own, plan.layers.shared) == (16, 6, 9)
+
+
+def test_the_layers_setting_overrides_the_size_and_count(sample_copy):
+    assert plan_of(SAMPLES / "uv-fastapi", layers=16).layers.total == 16
+    assert plan_of(SAMPLES / "requirements-plain", layers=1).layers.total == 1
+
+
+def test_the_split_helper_is_a_stage_of_its_own_and_the_deps_stage_shows_the_install():
+    dockerfile = dockergen.generate(SAMPLES / "requirements-plain")["Dockerfile"]
+    helpers = dockerfile[dockerfile.index("FROM base AS helpers") : dockerfile.index("FROM base AS deps")]
+    deps = dockerfile[dockerfile.index("FROM base AS deps") : dockerfile.index(" AS runner\n")]
+    assert "> /split_layers.py\n" in helpers
+    assert "printf" not in deps and "COPY --from=helpers /split_layers.py /tmp/split_layers.py\n" in deps
+    assert "import hashlib" in helpers and "import hashlib" not in deps
 
 
 def test_declared_requirements_install_by_name_without_a_lock():
