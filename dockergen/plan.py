@@ -92,7 +92,7 @@ class DepsStep:
     writable_inputs: tuple[str, ...]  # of them, path package directories mounted read-write: a build writes there
     lock_file: str | None
     drops_project_line: bool  # the requirements file installs the project itself ('-e .'): a copy without it
-    requirements_file: str | None  # what `pip install -r` reads: the lock, or that copy
+    requirements_files: tuple[str, ...]  # `pip install -r` reads: the lock, that copy, or the runtime ones it includes
     declared: tuple[str, ...]  # specs installed by name: no lock, or a package's own beside plain requirements
     require_hashes: bool  # every package installed has hashes in the lock
     frozen: bool  # the lock was found current here: installed as it is (uv --frozen; pipenv sync, no verify)
@@ -324,6 +324,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     refuse_written_secrets(facts)
     debian, debian_reason = debian_release(facts)
     reasons = [f"Python {facts.python.version}: {facts.python.reasons[0]}", f"Debian {debian}: {debian_reason}"]
+    reasons += [reason for reason in facts.python.reasons[1:] if reason.startswith("WARNING")]
     needs, links_own, gpu, gpu_choice = plan_native(facts, traits, debian, reasons)
     base = plan_base(facts, needs, gpu_choice)
     entry = plan_entrypoint(facts, reasons)
@@ -467,7 +468,7 @@ def plan_base(facts: ProjectFacts, needs: list[NativeNeed], choice: GpuChoice) -
     from_git = _from_git(facts, choice)
     extra = facts.settings.get("apt", {}).get("build", [])
     apt = _apt([p for n in needs for p in n.build] + extra + (["git"] if from_git else []), "the builder")
-    return BuilderBase(apt=apt, apt_for=(*(n.package for n in needs if n.built), *from_git) if apt else ())
+    return BuilderBase(apt=apt, apt_for=(*(n.package for n in needs if n.built and n.build), *from_git) if apt else ())
 
 
 def plan_images(
@@ -488,14 +489,18 @@ def plan_images(
     if base.apt or maybe:
         builder = f"{image}:{python}-{debian}"
         from_git = _from_git(facts, choice)
-        compiled = ", ".join(n.package for n in needs if n.built)
+        compiled = ", ".join(n.package for n in needs if n.built and n.build)
         why = [f"compiling needs {compiled}"] if compiled else []
         why += [f"{', '.join(maybe)} may compile (wheel coverage unknown)"] if maybe else []
         why += [f"git clones {', '.join(from_git)}"] if from_git else []
         reasons.append(f"full {image} image for the builder: {'; '.join(why) or 'extra build packages'}")
     else:
         builder = runner
-        reasons.append("slim builder: every locked package has a wheel for the target")
+        pure = [n.package for n in needs if n.built and not n.build]
+        reasons.append(
+            "slim builder: every locked package has a wheel for the target"
+            + (f", or is a pure-Python sdist that builds with Python alone ({', '.join(pure)})" if pure else "")
+        )
     if choice.toolkit_images:
         builder, runner = choice.toolkit_images
     if project and not traits.uv:
@@ -526,7 +531,7 @@ def plan_deps(facts: ProjectFacts, traits: InstallTraits, choice: GpuChoice, rea
         writable_inputs=tuple(path for _, path in facts.path_packages if path in facts.inputs),
         lock_file=facts.lock_file,
         drops_project_line=drops_project_line,
-        requirements_file=WITHOUT_PROJECT if drops_project_line else facts.lock_file,
+        requirements_files=_requirements_files(facts, drops_project_line, reasons),
         declared=_declared_specs(facts, traits),
         require_hashes=hashed,
         frozen=_frozen(facts, traits, reasons),
@@ -540,6 +545,17 @@ def plan_deps(facts: ProjectFacts, traits: InstallTraits, choice: GpuChoice, rea
         cpu_index=choice.cpu_index,
         private_indexes=private,
     )
+
+
+def _requirements_files(facts: ProjectFacts, drops_project_line: bool, reasons: list[str]) -> tuple[str, ...]:
+    """The files `pip install -r` reads: the lock; a copy without the project's own line; or, for a
+    requirements.txt that only includes others, the runtime ones among them."""
+    if drops_project_line:
+        return (WITHOUT_PROJECT,)
+    if facts.install_files:
+        reasons.append(f"installs {', '.join(facts.install_files)}: the runtime files {facts.lock_file} includes")
+        return facts.install_files
+    return (facts.lock_file,) if facts.lock_file else ()
 
 
 def _tool(traits: InstallTraits, installs_export: bool) -> Tool | None:

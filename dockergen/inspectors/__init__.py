@@ -218,6 +218,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         scripts=facts.scripts,
         workspace_members=tuple(facts.workspace_members),
         project_line=facts.project_line,
+        install_files=tuple(facts.install_files),
         local_paths=tuple(facts.local_paths),
         path_packages=tuple(facts.path_packages),
         export_problem=facts.export_problem,
