@@ -229,11 +229,30 @@ def pep621_requirements(project: Project) -> list[Requirement]:
     groups = expect(
         (project.pyproject or {}).get("dependency-groups", {}), dict, "pyproject.toml", "[dependency-groups]"
     )
-    for group, items in groups.items():
-        for item in expect(items, list, "pyproject.toml", f"dependency-groups.{group}"):
-            if isinstance(item, str):
-                reqs.append(parse_requirement(item, "pyproject.toml", group))
+    for group in groups:
+        reqs += [parse_requirement(item, "pyproject.toml", group) for item in dependency_group(groups, group)]
     return reqs
+
+
+def dependency_group(groups: dict[str, Any], name: str, seen: tuple[str, ...] = ()) -> list[str]:
+    """A PEP 735 group's requirement strings, with its `{include-group = "..."}` entries replaced
+    by what those groups hold (names compared normalized, as the PEP says)."""
+    table = {normalize(str(key)): value for key, value in groups.items()}
+    key = normalize(name)
+    where = "[dependency-groups]"
+    if key in seen:
+        raise InspectError("pyproject.toml", f"{where} {' -> '.join((*seen, key))}: a group includes itself")
+    if key not in table:
+        raise InspectError("pyproject.toml", f"{where} {seen[-1]} includes {name!r}, which is not a group")
+    out = []
+    for item in expect(table[key], list, "pyproject.toml", f"dependency-groups.{name}"):
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict) and set(item) == {"include-group"} and isinstance(item["include-group"], str):
+            out += dependency_group(groups, item["include-group"], (*seen, key))
+        else:
+            raise InspectError("pyproject.toml", f"{where} {name}: {item!r} is not a requirement or include")
+    return out
 
 
 def script_name(name: str, where: str) -> str:
