@@ -204,7 +204,8 @@ def _generate(
     dockerfiles = {
         name: with_header(render(pin(p, root, name, fresh=pin_digests), "Dockerfile.j2"), f) for name, f, p in planned
     }
-    ignore = with_header(render(build_plan, "dockerignore.j2", dockerfiles=list(dockerfiles)), facts)
+    ignore_body = render(build_plan, "dockerignore.j2", dockerfiles=list(dockerfiles))
+    ignore = with_header(ignore_body, facts)
     files: dict[str, str] = {}
     owned: dict[str, str] = {}
 
@@ -221,6 +222,8 @@ def _generate(
     for name, text in dockerfiles.items():
         place(name, text, "Dockerfile" in manage)
     place(IGNORE, ignore, "dockerignore" in manage)
+    if IGNORE in files:
+        _check_copies(facts.settings.get("copy", []), ignore_body)
     warnings: list[str] = []
     amendments: dict[str, str] = {}
     # The team's .dockerignore is checked against the Dockerfiles of dockergen's that read it (none:
@@ -228,7 +231,12 @@ def _generate(
     ours = [name for name in dockerfiles if name in files]
     theirs = _existing(root, IGNORE) if IGNORE in owned and ours else None
     if theirs is not None:
-        needed = [*build_plan.deps.inputs, *facts.inputs, *_code_paths(facts, build_plan)]
+        needed = [
+            *build_plan.deps.inputs,
+            *facts.inputs,
+            *_code_paths(facts, build_plan),
+            *facts.settings.get("copy", []),
+        ]
         warnings = dockerignore.problems(theirs, needed)
         for name in ours if warnings else []:
             place(f"{name}.dockerignore", with_header(dockerignore.amended(theirs, needed), facts), True)
@@ -236,6 +244,18 @@ def _generate(
                 amendments[f"{name}.dockerignore"] = name
     unneeded = _unneeded(root, facts.settings, list(dockerfiles), files, owned) if "Dockerfile" in manage else {}
     return _Outputs(facts, dockerfiles, files, owned, warnings, amendments, unneeded)
+
+
+def _check_copies(copies: list[str], ignore: str) -> None:
+    """A path of the copy setting must reach the build context: not one the .dockerignore leaves out."""
+    rules = dockerignore.parse(ignore)
+    for path in copies:
+        if dockerignore.excluded(rules, path):
+            raise InspectError(
+                "pyproject.toml",
+                f"[tool.dockergen] copy: the .dockerignore leaves {path} out of the build context (VCS data, "
+                "virtualenvs, caches, build outputs and secrets never reach it)",
+            )
 
 
 def _dockerfile_plans(
