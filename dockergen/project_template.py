@@ -29,14 +29,14 @@ from .render import builtin_loader, configure, tidy
 
 PATH = ".dockergen/Dockerfile.j2"
 BUILTIN = "dockergen/Dockerfile.j2"
-# The blocks of templates/Dockerfile.j2, in the order they come in the Dockerfile, with where.
-BLOCKS = {
-    "after_deps": "the deps stage, after the locked install",
-    "after_project": "the project stage, after the wheels are installed (only when there is one)",
-    "stages": "before the runner: stages of the team's own (FROM ... AS name)",
-    "runner_setup": "the runner, as root, after the app is copied and before USER",
-    "before_cmd": "the runner, as the app's user, just before CMD",
-}
+# The blocks of templates/Dockerfile.j2, in the order they come in the Dockerfile.
+BLOCKS = (
+    "after_deps",  # the deps stage, after the locked install
+    "after_project",  # the project stage, after the wheels are installed (only when there is one)
+    "stages",  # before the runner: stages of the team's own (FROM ... AS name)
+    "runner_setup",  # the runner, as root, after the app is copied and before USER
+    "before_cmd",  # the runner, as the app's user, just before CMD
+)
 
 
 def read(root: Path) -> str | None:

@@ -7,6 +7,7 @@ tests/e2e/test_project_template.py builds the README's Node frontend example.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from dockergen.api import status, write
 from dockergen.cli import main
 from dockergen.facts import InspectError
 from dockergen.project_template import BLOCKS, PATH
+
+from .conftest import ROOT
 
 EXTENDS = '{% extends "dockergen/Dockerfile.j2" %}\n'
 EVERY_BLOCK = EXTENDS + "".join(f"{{% block {name} %}}\n# block {name}\n{{% endblock %}}\n" for name in BLOCKS)
@@ -171,3 +174,8 @@ def test_each_variant_is_rendered_with_the_template(sample_copy):
     (path / PATH).write_text(EXTENDS + "{% block before_cmd %}\n# variant {{ plan.variant }}\n{% endblock %}\n")
     files = dockergen.generate(path, variants=["gpu", "cpu"])
     assert "# variant gpu\nCMD" in files["Dockerfile"] and "# variant cpu\nCMD" in files["Dockerfile.cpu"]
+
+
+def test_the_blocks_dockergen_names_are_the_blocks_of_its_template():
+    source = (ROOT / "templates" / "Dockerfile.j2").read_text()
+    assert re.findall(r"\{%-? block (\w+) %\}", source) == list(BLOCKS)
