@@ -179,3 +179,14 @@ def test_each_variant_is_rendered_with_the_template(sample_copy):
 def test_the_blocks_dockergen_names_are_the_blocks_of_its_template():
     source = (ROOT / "templates" / "Dockerfile.j2").read_text()
     assert re.findall(r"\{%-? block (\w+) %\}", source) == list(BLOCKS)
+
+
+def test_inspect_says_which_blocks_the_template_fills_or_why_it_cannot_be_used(make_project):
+    path = with_template(
+        make_project, APP, EXTENDS + "{% block before_cmd %}{% endblock %}{% block stages %}{% endblock %}"
+    )
+    result = CliRunner().invoke(main, ["inspect", str(path)])
+    assert result.exit_code == 0 and f"template     {PATH} fills stages, before_cmd\n" in result.output
+    (path / PATH).write_text(EXTENDS + "{% block nope %}{% endblock %}")
+    result = CliRunner().invoke(main, ["inspect", str(path)])
+    assert result.exit_code == 0 and f"template     cannot be used: {PATH}: line 2: " in result.output
