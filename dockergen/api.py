@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__, dockerignore
+from . import __version__, dockerignore, project_template
 from .digests import pin
 from .facts import InspectError, ProjectFacts
 from .inspectors import inspect_project
@@ -34,7 +34,7 @@ from .project import NOFOLLOW, Project
 from .render import render
 
 IGNORE = ".dockerignore"
-EXTRA_INPUTS = (".python-version", "runtime.txt", "Procfile")
+EXTRA_INPUTS = (".python-version", "runtime.txt", "Procfile", project_template.PATH)
 REGENERATE = "# Regenerate with `dockergen generate`; `dockergen check` fails when this file is stale.\n"
 # The header is four lines (then a blank one). Deleting them makes the file the team's: `generate`
 # leaves it as it is and `check` reports it as owned instead of checking it.
@@ -201,10 +201,13 @@ def _generate(
     manage = facts.settings.get("manage", list(MANAGED))
     planned = _dockerfile_plans(root, options, facts, build_plan)
     facts, build_plan = planned[0][1], planned[0][2]
+    custom = project_template.read(root)
     dockerfiles = {
-        name: with_header(render(pin(p, root, name, fresh=pin_digests), "Dockerfile.j2"), f) for name, f, p in planned
+        name: with_header(_render_dockerfile(pin(p, root, name, fresh=pin_digests), custom), f)
+        for name, f, p in planned
     }
-    ignore = with_header(render(build_plan, "dockerignore.j2", dockerfiles=list(dockerfiles)), facts)
+    ignore_body = render(build_plan, "dockerignore.j2", dockerfiles=list(dockerfiles), has_template=custom is not None)
+    ignore = with_header(ignore_body, facts)
     files: dict[str, str] = {}
     owned: dict[str, str] = {}
 
@@ -221,6 +224,8 @@ def _generate(
     for name, text in dockerfiles.items():
         place(name, text, "Dockerfile" in manage)
     place(IGNORE, ignore, "dockerignore" in manage)
+    if IGNORE in files:
+        _check_copies(facts.settings.get("copy", []), ignore_body)
     warnings: list[str] = []
     amendments: dict[str, str] = {}
     # The team's .dockerignore is checked against the Dockerfiles of dockergen's that read it (none:
@@ -228,7 +233,12 @@ def _generate(
     ours = [name for name in dockerfiles if name in files]
     theirs = _existing(root, IGNORE) if IGNORE in owned and ours else None
     if theirs is not None:
-        needed = [*build_plan.deps.inputs, *facts.inputs, *_code_paths(facts, build_plan)]
+        needed = [
+            *build_plan.deps.inputs,
+            *facts.inputs,
+            *_code_paths(facts, build_plan),
+            *facts.settings.get("copy", []),
+        ]
         warnings = dockerignore.problems(theirs, needed)
         for name in ours if warnings else []:
             place(f"{name}.dockerignore", with_header(dockerignore.amended(theirs, needed), facts), True)
@@ -236,6 +246,23 @@ def _generate(
                 amendments[f"{name}.dockerignore"] = name
     unneeded = _unneeded(root, facts.settings, list(dockerfiles), files, owned) if "Dockerfile" in manage else {}
     return _Outputs(facts, dockerfiles, files, owned, warnings, amendments, unneeded)
+
+
+def _render_dockerfile(build_plan: BuildPlan, custom: str | None) -> str:
+    """With the project's template (.dockergen/Dockerfile.j2) when it has one."""
+    return render(build_plan, "Dockerfile.j2") if custom is None else project_template.render(build_plan, custom)
+
+
+def _check_copies(copies: list[str], ignore: str) -> None:
+    """A path of the copy setting must reach the build context: not one the .dockerignore leaves out."""
+    rules = dockerignore.parse(ignore)
+    for path in copies:
+        if dockerignore.excluded(rules, path):
+            raise InspectError(
+                "pyproject.toml",
+                f"[tool.dockergen] copy: the .dockerignore leaves {path} out of the build context (VCS data, "
+                "virtualenvs, caches, build outputs and secrets never reach it)",
+            )
 
 
 def _dockerfile_plans(

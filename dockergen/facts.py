@@ -291,6 +291,7 @@ class ProjectFacts:
     env_reads: tuple[EnvRead, ...] = ()  # variables the Django settings read with no default
     asset_dirs: tuple[AssetDir, ...] = ()  # static files, templates...: may get layers of their own
     previous_app_parts: tuple[tuple[str, ...], ...] = ()  # the app layers the Dockerfile in the tree has
+    source_url: str | None = None  # [project.urls] Source or Repository: the image's source label
     notes: tuple[str, ...] = ()
 
     @property

@@ -86,6 +86,14 @@ class Project:
             raise InspectError(rel, LEADS_NOWHERE)
         return path.is_file()
 
+    def has_path(self, rel: str) -> bool:
+        """Whether rel is a file or a directory of the project; a link that leads outside is refused."""
+        if self._named_outside(rel) or not os.path.lexists(self.root / rel):
+            return False
+        if self._leads_outside(rel):
+            raise InspectError(rel, "is a symbolic link that leads outside the project: not read")
+        return (self.root / rel).is_file() or (self.root / rel).is_dir()
+
     def glob(self, pattern: str) -> list[str]:
         found = (p.relative_to(self.root).as_posix() for p in self.root.glob(pattern) if p.is_file())
         return sorted(rel for rel in found if not self._leads_outside(rel))
@@ -273,6 +281,19 @@ def pep621_scripts(project: Project) -> dict[str, str]:
 def pep621_name(project: Project) -> str | None:
     name = project.pyproject_table("project").get("name")
     return expect(name, str, "pyproject.toml", "project.name") if name is not None else None
+
+
+# [project.urls] labels that name the source repository, normalized as the core metadata
+# specification's well-known project URLs are (lower case, no punctuation or spaces).
+SOURCE_URL_LABELS = ("source", "repository", "sourcecode", "github", "gitlab")
+
+
+def source_url(project: Project) -> str | None:
+    """The repository's URL from [project.urls], for the image's org.opencontainers.image.source."""
+    urls = project.pyproject_table("project", "urls")
+    by_label = {re.sub(r"[^a-z0-9]", "", str(label).lower()): url for label, url in urls.items()}
+    url = next((by_label[label] for label in SOURCE_URL_LABELS if label in by_label), None)
+    return url if isinstance(url, str) else None
 
 
 def requires_python(project: Project) -> list[tuple[Origin, str]]:
