@@ -92,3 +92,23 @@ def test_a_version_bump_is_stale_for_uv_and_installs_for_dockergen(tmp_path):
     current, _ = lock_tools.verdict("uv", project, stand_in(facts.python.version))
     assert not current and facts.lock_consistent is True
     assert "is not the lock's" in facts.lock_note
+
+
+@pytest.mark.parametrize(("writer", "current"), [("2.2.1", True), ("2.5.1", False)])
+def test_a_lock_from_poetry_before_2_3_did_not_hash_dependency_groups(writer, current, tmp_path):
+    """Poetry 2.3 added [dependency-groups] to the content-hash, and compares a lock an older
+    Poetry wrote (its header says which) the old way: a group added since is not a change then."""
+    project = copy("poetry-django", tmp_path)
+    lock = project / "poetry.lock"
+    edit(lock, "Poetry 2.5.1", f"Poetry {writer}")
+    (project / "pyproject.toml").write_text(
+        (project / "pyproject.toml").read_text() + '\n[dependency-groups]\nlint = ["ruff"]\n'
+    )
+    assert assert_same_verdict(project) is current
+
+
+def test_pipenv_hashes_package_names_in_their_normal_form(tmp_path):
+    """pipenv 2026 hashes `Requests` as `requests`: a change of spelling is not a change."""
+    project = copy("pipenv-app", tmp_path)
+    edit(project / "Pipfile", "requests = ", "Requests = ")
+    assert assert_same_verdict(project)
