@@ -229,3 +229,20 @@ def validate_settings(settings: dict[str, Any]) -> Settings:
         )
     # Each validator returns its key's type in Settings, which mypy cannot follow through the table.
     return cast(Settings, {key: VALIDATORS[key](value) for key, value in settings.items()})
+
+
+# What a validator's message starts with, naming the [tool.dockergen] key: a flag's error names the flag instead.
+SETTING_PREFIX = re.compile(r"^\[tool\.dockergen\] [a-z_]+(?:\.[a-z]+|\[[0-9]+\])?(?: = |: | )?")
+
+
+def validate_flags(flags: dict[str, Any], flag_name: Callable[[str], str]) -> None:
+    """Check the command line's values alone, before they are merged with [tool.dockergen], so a
+    bad one is reported as the flag's (flag_name(key)), not as pyproject.toml's."""
+    for key, value in flags.items():
+        validator = VALIDATORS.get(key)
+        if validator is None:  # a flag that is not a setting (--online, --pin-digests)
+            continue
+        try:
+            validator(value)
+        except InspectError as exc:
+            raise InspectError(flag_name(key), SETTING_PREFIX.sub("", exc.problem)) from None
