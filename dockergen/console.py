@@ -42,9 +42,9 @@ def set_verbosity(quiet: bool, verbose: bool) -> None:
 
 
 def info(message: str) -> None:
-    """A line of progress or a summary, on stderr; -q drops it."""
+    """Progress or a summary, on stderr; -q drops it. Its own lines stay lines, each made printable."""
     if verbosity() > QUIET:
-        click.echo(printable(message), err=True)
+        click.echo("\n".join(map(printable, message.split("\n"))), err=True)
 
 
 def warn(message: str) -> None:

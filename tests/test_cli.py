@@ -89,6 +89,8 @@ def test_a_flag_that_means_nothing_for_the_command_is_refused(project, command, 
 def test_quiet_keeps_only_what_fails(project):
     init = cli("init", "-q", str(project))
     assert init.exit_code == 0 and init.stderr == ""
+    said = cli("init", str(project)).stderr.splitlines()
+    assert said[0].startswith("project      uv-fastapi") and said[1].startswith("manager      uv:")
     assert cli("-q", "check", str(project)).stderr == ""  # the group's flag too
     assert "current" in cli("check", str(project)).stderr
     (project / "Dockerfile").write_text((project / "Dockerfile").read_text() + "# mine\n")
