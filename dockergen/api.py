@@ -24,14 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__, dockerignore
+from . import __version__, ci, dockerignore
 from .digests import pin
 from .facts import InspectError, ProjectFacts
 from .inspectors import inspect_project
 from .options import MANAGED, VARIANTS, Settings, Variant
 from .plan import BuildPlan, make_plan
 from .project import NOFOLLOW, Project
-from .render import render
+from .render import render, render_ci
 
 IGNORE = ".dockerignore"
 EXTRA_INPUTS = (".python-version", "runtime.txt", "Procfile")
@@ -200,11 +200,15 @@ def _generate(
     facts, build_plan = plan(root, **options)
     manage = facts.settings.get("manage", list(MANAGED))
     planned = _dockerfile_plans(root, options, facts, build_plan)
+    variants = [variant for _, variant in dockerfile_names(facts.settings)]
     facts, build_plan = planned[0][1], planned[0][2]
     dockerfiles = {
         name: with_header(render(pin(p, root, name, fresh=pin_digests), "Dockerfile.j2"), f) for name, f, p in planned
     }
-    ignore = with_header(render(build_plan, "dockerignore.j2", dockerfiles=list(dockerfiles)), facts)
+    ci_files = _ci_files(facts, [(name, variant, p) for (name, _, p), variant in zip(planned, variants)])
+    ignore = with_header(
+        render(build_plan, "dockerignore.j2", dockerfiles=list(dockerfiles), ci_files=list(ci_files)), facts
+    )
     files: dict[str, str] = {}
     owned: dict[str, str] = {}
 
@@ -221,6 +225,8 @@ def _generate(
     for name, text in dockerfiles.items():
         place(name, text, "Dockerfile" in manage)
     place(IGNORE, ignore, "dockerignore" in manage)
+    for name, text in ci_files.items():
+        place(name, with_header(text, facts), True)
     warnings: list[str] = []
     amendments: dict[str, str] = {}
     # The team's .dockerignore is checked against the Dockerfiles of dockergen's that read it (none:
@@ -236,6 +242,18 @@ def _generate(
                 amendments[f"{name}.dockerignore"] = name
     unneeded = _unneeded(root, facts.settings, list(dockerfiles), files, owned) if "Dockerfile" in manage else {}
     return _Outputs(facts, dockerfiles, files, owned, warnings, amendments, unneeded)
+
+
+def _ci_files(facts: ProjectFacts, dockerfiles: list[tuple[str, Variant | None, BuildPlan]]) -> dict[str, str]:
+    """The CI files the `ci` setting asks for, building each Dockerfile: (path, variant, plan)."""
+    wanted = facts.settings.get("ci")
+    if wanted is None:
+        return {}
+    ci_plan = ci.plan_ci(facts, dockerfiles)
+    files = {ci.BAKE: render_ci(ci_plan, "docker-bake.hcl.j2")}
+    if wanted == "github":
+        files[ci.WORKFLOW] = render_ci(ci_plan, "github-workflow.yml.j2")
+    return files
 
 
 def _dockerfile_plans(

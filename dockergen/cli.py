@@ -115,6 +115,11 @@ def plan_options(func: F) -> F:
             "--variants", help="GPU project: a Dockerfile for each, e.g. gpu,cpu (Dockerfile, Dockerfile.cpu)."
         ),
         click.option("--manage", help="The outputs dockergen manages: Dockerfile,dockerignore (default: both)."),
+        click.option(
+            "--ci",
+            type=click.Choice(["github", "bake"]),
+            help="Also write the CI build: github (a workflow and docker-bake.hcl) or bake (docker-bake.hcl).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -302,6 +307,11 @@ def _write(path: str, force: bool, stdout: bool, options: dict[str, Any]) -> dic
                 console.warn(line.removeprefix("  warning: "))
             else:
                 console.info(line)
+    if "ci" in options and "ci" not in Project(Path(path)).settings:
+        console.info(  # the check job runs a plain `dockergen check`, which reads the setting only
+            "dockergen: to keep the CI files checked and regenerated, add to pyproject.toml:\n"
+            f'[tool.dockergen]\nci = "{options["ci"]}"'
+        )
     return actions
 
 

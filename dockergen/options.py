@@ -44,6 +44,9 @@ MAX_OUTPUT_DEPTH = 8
 # The outputs dockergen may manage; a file left out of `manage` is the team's.
 Managed = Literal["Dockerfile", "dockerignore"]
 MANAGED: tuple[Managed, ...] = ("Dockerfile", "dockerignore")
+# The CI files dockergen writes (dockergen/ci.py): a GitHub workflow and docker-bake.hcl, or the bake file only.
+Ci = Literal["github", "bake"]
+CI: tuple[Ci, ...] = ("github", "bake")
 
 
 def _string(key: str, value: Any, pattern: re.Pattern[str], what: str) -> str:
@@ -188,6 +191,7 @@ class Settings(TypedDict, total=False):
     output: str
     variants: list[Variant]
     manage: list[Managed]
+    ci: Ci
 
 
 VALIDATORS: dict[str, Callable[[Any], object]] = {
@@ -213,6 +217,7 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "output": _output,
     "variants": lambda v: _unique_choices("variants", v, VARIANTS, 1),
     "manage": lambda v: _unique_choices("manage", v, MANAGED, 0),
+    "ci": lambda v: _choice("ci", v, CI),
 }
 
 

@@ -193,7 +193,8 @@ def test_the_pre_commit_hook_runs_for_nested_lock_files():
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     (pattern,) = re.findall(r"^  files: (.+)$", text, re.MULTILINE)
     files = re.compile(pattern)
-    for path in ("uv.lock", "services/api/uv.lock", "requirements/prod.txt", "app/pyproject.toml", "Dockerfile.cpu"):
+    nested = ("services/api/uv.lock", "requirements/prod.txt", "app/pyproject.toml", "Dockerfile.cpu")
+    for path in ("uv.lock", *nested, "docker-bake.hcl", ".github/workflows/docker.yml"):
         assert files.search(path), path
     for path in ("src/app/main.py", "docs/uv.lock.md", "README.md"):
         assert not files.search(path), path
