@@ -19,6 +19,7 @@ from dockergen.cli import main
 
 from . import linters
 from .conftest import SAMPLES
+from .test_golden import check_golden
 
 
 def cli(*args: str):
@@ -167,3 +168,15 @@ def test_actionlint_finds_what_it_should(tmp_path):
     (tmp_path / "docker.yml").write_text(broken)
     findings = linters.actionlint([tmp_path / "docker.yml"])
     assert len(findings) == 2 and any('input "bogus"' in f for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("sample", "options"),
+    [("uv-fastapi", {"ci": "github"}), ("uv-torch", {"ci": "github", "variants": ["gpu", "cpu"]})],
+    ids=["uv-fastapi", "uv-torch"],
+)
+def test_ci_files_match_golden(sample, options):
+    """The CI files under review as the Dockerfiles are (DOCKERGEN_UPDATE_GOLDEN=1 rewrites them)."""
+    files = dockergen.generate(SAMPLES / sample, **options)
+    check_golden(sample, "github-workflow.yml", files[WORKFLOW])
+    check_golden(sample, "docker-bake.hcl", files[BAKE])
