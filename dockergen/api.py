@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__, ci, dockerignore
+from . import __version__, ci, dockerignore, project_template
 from .digests import pin
 from .facts import InspectError, ProjectFacts
 from .inspectors import inspect_project
@@ -34,7 +34,7 @@ from .project import NOFOLLOW, Project
 from .render import render, render_ci
 
 IGNORE = ".dockerignore"
-EXTRA_INPUTS = (".python-version", "runtime.txt", "Procfile")
+EXTRA_INPUTS = (".python-version", "runtime.txt", "Procfile", project_template.PATH)
 REGENERATE = "# Regenerate with `dockergen generate`; `dockergen check` fails when this file is stale.\n"
 # The header is four lines (then a blank one). Deleting them makes the file the team's: `generate`
 # leaves it as it is and `check` reports it as owned instead of checking it.
@@ -202,13 +202,20 @@ def _generate(
     planned = _dockerfile_plans(root, options, facts, build_plan)
     variants = [variant for _, variant in dockerfile_names(facts.settings)]
     facts, build_plan = planned[0][1], planned[0][2]
+    custom = project_template.read(root)
     dockerfiles = {
-        name: with_header(render(pin(p, root, name, fresh=pin_digests), "Dockerfile.j2"), f) for name, f, p in planned
+        name: with_header(_render_dockerfile(pin(p, root, name, fresh=pin_digests), custom), f)
+        for name, f, p in planned
     }
     ci_files = _ci_files(facts, [(name, variant, p) for (name, _, p), variant in zip(planned, variants)])
-    ignore = with_header(
-        render(build_plan, "dockerignore.j2", dockerfiles=list(dockerfiles), ci_files=list(ci_files)), facts
+    ignore_body = render(
+        build_plan,
+        "dockerignore.j2",
+        dockerfiles=list(dockerfiles),
+        ci_files=list(ci_files),
+        has_template=custom is not None,
     )
+    ignore = with_header(ignore_body, facts)
     files: dict[str, str] = {}
     owned: dict[str, str] = {}
 
@@ -225,6 +232,8 @@ def _generate(
     for name, text in dockerfiles.items():
         place(name, text, "Dockerfile" in manage)
     place(IGNORE, ignore, "dockerignore" in manage)
+    if IGNORE in files:
+        _check_copies(facts.settings.get("copy", []), ignore_body)
     for name, text in ci_files.items():
         place(name, with_header(text, facts), True)
     warnings: list[str] = []
@@ -234,7 +243,12 @@ def _generate(
     ours = [name for name in dockerfiles if name in files]
     theirs = _existing(root, IGNORE) if IGNORE in owned and ours else None
     if theirs is not None:
-        needed = [*build_plan.deps.inputs, *facts.inputs, *_code_paths(facts, build_plan)]
+        needed = [
+            *build_plan.deps.inputs,
+            *facts.inputs,
+            *_code_paths(facts, build_plan),
+            *facts.settings.get("copy", []),
+        ]
         warnings = dockerignore.problems(theirs, needed)
         for name in ours if warnings else []:
             place(f"{name}.dockerignore", with_header(dockerignore.amended(theirs, needed), facts), True)
@@ -254,6 +268,23 @@ def _ci_files(facts: ProjectFacts, dockerfiles: list[tuple[str, Variant | None, 
     if wanted == "github":
         files[ci.WORKFLOW] = render_ci(ci_plan, "github-workflow.yml.j2")
     return files
+
+
+def _render_dockerfile(build_plan: BuildPlan, custom: str | None) -> str:
+    """With the project's template (.dockergen/Dockerfile.j2) when it has one."""
+    return render(build_plan, "Dockerfile.j2") if custom is None else project_template.render(build_plan, custom)
+
+
+def _check_copies(copies: list[str], ignore: str) -> None:
+    """A path of the copy setting must reach the build context: not one the .dockerignore leaves out."""
+    rules = dockerignore.parse(ignore)
+    for path in copies:
+        if dockerignore.excluded(rules, path):
+            raise InspectError(
+                "pyproject.toml",
+                f"[tool.dockergen] copy: the .dockerignore leaves {path} out of the build context (VCS data, "
+                "virtualenvs, caches, build outputs and secrets never reach it)",
+            )
 
 
 def _dockerfile_plans(

@@ -22,7 +22,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from . import __version__, api, console
+from . import __version__, api, console, project_template
 from .entrypoint import main_blocks
 from .facts import InspectError, ProjectFacts, printable
 from .inspectors import MODULES
@@ -225,6 +225,22 @@ def inspect(path: str, as_json: bool, **kwargs: Any) -> None:
     click.echo(describe(facts))
     for line in plan.describe() if plan else [f"plan         cannot plan a Dockerfile: {plan_error}"]:
         click.echo(printable(line))
+    template = template_line(Path(path))
+    if template:
+        click.echo(printable(template))
+
+
+def template_line(root: Path) -> str | None:
+    """What the project's own template fills, or why it cannot be used (None: it has none)."""
+    try:
+        source = project_template.read(root)
+        filled = project_template.blocks(source) if source is not None else None
+    except InspectError as exc:
+        return f"template     cannot be used: {exc}"
+    if filled is None:
+        return None
+    names = [name for name in project_template.BLOCKS if name in filled]
+    return f"template     {project_template.PATH} fills {', '.join(names) or 'no block'}"
 
 
 def describe(facts: ProjectFacts) -> str:

@@ -7,6 +7,7 @@ import re
 import shlex
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 
@@ -14,6 +15,8 @@ from . import ci
 from .facts import InspectError
 from .plan import BuildPlan
 from .project import CONTROL
+
+E = TypeVar("E", bound=jinja2.Environment)
 
 
 def _templates_dir() -> Path:
@@ -61,12 +64,23 @@ def env_value(value: object) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_templates_dir())),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,  # Dockerfiles are not HTML; values are quoted by the filters below
+    return configure(
+        jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(_templates_dir())),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            autoescape=False,  # Dockerfiles are not HTML; values are quoted by the filters below
+        )
     )
+
+
+def builtin_loader() -> jinja2.FileSystemLoader:
+    """dockergen's own templates, for an environment of a project's template (project_template.py)."""
+    return jinja2.FileSystemLoader(str(_templates_dir()))
+
+
+def configure(env: E) -> E:
+    """The filters that quote values, and the scripts the templates write, in env."""
     env.filters["sh"] = shell_word
     env.filters["exec_form"] = exec_form
     env.filters["printf_lines"] = printf_lines
@@ -98,5 +112,9 @@ def render_ci(plan: ci.CiPlan, template: str) -> str:
 def render(plan: BuildPlan, template: str, **context: object) -> str:
     """The template for the plan; context holds what the plan does not (the .dockerignore's
     `dockerfiles`: where the Dockerfiles are written)."""
-    text = environment().get_template(template).render(plan=plan, **context)
+    return tidy(environment().get_template(template).render(plan=plan, **context))
+
+
+def tidy(text: str) -> str:
+    """At most one blank line in a row, and one newline at the end."""
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"

@@ -7,6 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+import dockergen
 from dockergen.api import generate, inspect
 from dockergen.cli import main
 from dockergen.facts import LockedPackage
@@ -302,3 +303,44 @@ def test_a_percent_encoded_wheel_name_from_an_index_url_is_a_wheel():
 
     tags = wheel_tags("torchaudio-2.8.0%2Bcu128-cp311-cp311-manylinux_2_28_x86_64.whl")
     assert [str(t) for t in tags] == ["cp311-cp311-manylinux_2_28_x86_64"]
+
+
+@pytest.mark.parametrize(
+    ("files", "compiler"),
+    [
+        (("docopt-0.6.2.tar.gz",), False),  # sdist only: pure Python
+        (("langdetect-1.0.9-py2-none-any.whl", "langdetect-1.0.9.tar.gz"), False),  # a wheel for any platform
+        (("reflink-0.2.2-cp36-cp36m-win_amd64.whl", "reflink-0.2.2.tar.gz"), True),  # compiled modules, elsewhere
+    ],
+    ids=["sdist-only", "py2-wheel-only", "windows-wheels"],
+)
+def test_a_package_the_table_does_not_know_needs_a_compiler_only_if_it_has_compiled_modules(files, compiler):
+    package = LockedPackage(files[-1].split("-")[0], "1", files=files)
+    (need,) = native_needs((package,), "3.13", "trixie")
+    assert need.built and need.build == (("gcc",) if compiler else ())
+    assert ("a compiler only" in need.reason) is compiler
+
+
+def test_a_pure_python_sdist_keeps_the_slim_builder(make_project):
+    """What `uv lock` records for docopt 0.6.2, which PyPI has as an sdist only."""
+    lock = (
+        'version = 1\nrevision = 3\nrequires-python = ">=3.13"\n\n'
+        '[[package]]\nname = "docopt"\nversion = "0.6.2"\nsource = { registry = "https://pypi.org/simple" }\n'
+        'sdist = { url = "https://files.pythonhosted.org/packages/a2/55/'
+        '8f8cab2afd404cf578136ef2cc5dfb50baa1761b68c9da1fb1e4eed343c9/docopt-0.6.2.tar.gz", '
+        'hash = "sha256:49b3a825280bd66b3aa83585ef59c4a8c82f2c8a522dbe754a8bc8d08c85c491", size = 25901 }\n\n'
+        '[[package]]\nname = "tool"\nversion = "1"\nsource = { virtual = "." }\n'
+        'dependencies = [{ name = "docopt" }]\n\n[package.metadata]\n'
+        'requires-dist = [{ name = "docopt", specifier = "==0.6.2" }]\n'
+    )
+    project = make_project(
+        {
+            "pyproject.toml": '[project]\nname = "tool"\nversion = "1"\nrequires-python = ">=3.13"\n'
+            'dependencies = ["docopt==0.6.2"]\n',
+            "uv.lock": lock,
+            "main.py": "import docopt\n",
+        }
+    )
+    _, plan = dockergen.plan(project, entrypoint="python")
+    assert plan.images.builder == plan.images.runner and plan.base.apt == ()
+    assert any("pure-Python sdist that builds with Python alone (docopt)" in r for r in plan.reasons)

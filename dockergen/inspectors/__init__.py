@@ -24,6 +24,7 @@ from ..project import (
     external,
     normalize,
     previous_app_parts,
+    source_url,
     state_dirs,
     unneeded_dirs,
     version_variable,
@@ -139,6 +140,11 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         if key in given and other not in given:
             from_file.pop(other, None)
     settings = validate_settings({**from_file, **given})
+    for path in settings.get("copy", []):
+        if not project.has_path(path):
+            raise InspectError(
+                "pyproject.toml", f"[tool.dockergen] copy: {path} is not a file or directory of the project"
+            )
     module, reason, facts = choose_manager(project, settings.get("manager"))
     check_names(facts)
     name = facts.name or root.resolve().name
@@ -218,6 +224,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         scripts=facts.scripts,
         workspace_members=tuple(facts.workspace_members),
         project_line=facts.project_line,
+        install_files=tuple(facts.install_files),
         local_paths=tuple(facts.local_paths),
         path_packages=tuple(facts.path_packages),
         export_problem=facts.export_problem,
@@ -236,5 +243,6 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         env_reads=tuple(env_reads),
         asset_dirs=asset_dirs(project, skip=(*unneeded, *state)),
         previous_app_parts=previous_app_parts(project),
+        source_url=source_url(project) if "labels" in settings else None,
         notes=tuple(notes),
     )
