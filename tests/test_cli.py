@@ -192,6 +192,8 @@ def test_the_api_exceptions_and_types_are_exported():
 def test_the_pre_commit_hook_runs_for_nested_lock_files():
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     (pattern,) = re.findall(r"^  files: (.+)$", text, re.MULTILINE)
+    (readme,) = re.findall(r"^        files: (.+)$", (ROOT / "README.md").read_text(), re.MULTILINE)
+    assert readme == pattern  # the README's local hook runs on the same files
     files = re.compile(pattern)
     nested = ("services/api/uv.lock", "requirements/prod.txt", "app/pyproject.toml", "Dockerfile.cpu")
     for path in ("uv.lock", *nested, "docker-bake.hcl", ".github/workflows/docker.yml"):
