@@ -24,14 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__, dockerignore, project_template
+from . import __version__, ci, dockerignore, project_template
 from .digests import pin
 from .facts import InspectError, ProjectFacts
 from .inspectors import inspect_project
 from .options import MANAGED, VARIANTS, Settings, Variant
 from .plan import BuildPlan, make_plan
 from .project import NOFOLLOW, Project
-from .render import render
+from .render import render, render_ci
 
 IGNORE = ".dockerignore"
 EXTRA_INPUTS = (".python-version", "runtime.txt", "Procfile", project_template.PATH)
@@ -200,13 +200,21 @@ def _generate(
     facts, build_plan = plan(root, **options)
     manage = facts.settings.get("manage", list(MANAGED))
     planned = _dockerfile_plans(root, options, facts, build_plan)
+    variants = [variant for _, variant in dockerfile_names(facts.settings)]
     facts, build_plan = planned[0][1], planned[0][2]
     custom = project_template.read(root)
     dockerfiles = {
         name: with_header(_render_dockerfile(pin(p, root, name, fresh=pin_digests), custom), f)
         for name, f, p in planned
     }
-    ignore_body = render(build_plan, "dockerignore.j2", dockerfiles=list(dockerfiles), has_template=custom is not None)
+    ci_files = _ci_files(facts, [(name, variant, p) for (name, _, p), variant in zip(planned, variants)])
+    ignore_body = render(
+        build_plan,
+        "dockerignore.j2",
+        dockerfiles=list(dockerfiles),
+        ci_files=list(ci_files),
+        has_template=custom is not None,
+    )
     ignore = with_header(ignore_body, facts)
     files: dict[str, str] = {}
     owned: dict[str, str] = {}
@@ -226,6 +234,8 @@ def _generate(
     place(IGNORE, ignore, "dockerignore" in manage)
     if IGNORE in files:
         _check_copies(facts.settings.get("copy", []), ignore_body)
+    for name, text in ci_files.items():
+        place(name, with_header(text, facts), True)
     warnings: list[str] = []
     amendments: dict[str, str] = {}
     # The team's .dockerignore is checked against the Dockerfiles of dockergen's that read it (none:
@@ -246,6 +256,18 @@ def _generate(
                 amendments[f"{name}.dockerignore"] = name
     unneeded = _unneeded(root, facts.settings, list(dockerfiles), files, owned) if "Dockerfile" in manage else {}
     return _Outputs(facts, dockerfiles, files, owned, warnings, amendments, unneeded)
+
+
+def _ci_files(facts: ProjectFacts, dockerfiles: list[tuple[str, Variant | None, BuildPlan]]) -> dict[str, str]:
+    """The CI files the `ci` setting asks for, building each Dockerfile: (path, variant, plan)."""
+    wanted = facts.settings.get("ci")
+    if wanted is None:
+        return {}
+    ci_plan = ci.plan_ci(facts, dockerfiles)
+    files = {ci.BAKE: render_ci(ci_plan, "docker-bake.hcl.j2")}
+    if wanted == "github":
+        files[ci.WORKFLOW] = render_ci(ci_plan, "github-workflow.yml.j2")
+    return files
 
 
 def _render_dockerfile(build_plan: BuildPlan, custom: str | None) -> str:

@@ -44,6 +44,9 @@ MAX_OUTPUT_DEPTH = 8
 # The outputs dockergen may manage; a file left out of `manage` is the team's.
 Managed = Literal["Dockerfile", "dockerignore"]
 MANAGED: tuple[Managed, ...] = ("Dockerfile", "dockerignore")
+# The CI files dockergen writes (dockergen/ci.py): a GitHub workflow and docker-bake.hcl, or the bake file only.
+Ci = Literal["github", "bake"]
+CI: tuple[Ci, ...] = ("github", "bake")
 # A label key: lower-case reverse-DNS words (OCI annotation rules), as `docker inspect` shows them.
 LABEL_KEY = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+){0,31}$")
 # Namespaces Docker keeps for itself, and the keys the Dockerfile fills from build arguments.
@@ -269,6 +272,7 @@ class Settings(TypedDict, total=False):
     output: str
     variants: list[Variant]
     manage: list[Managed]
+    ci: Ci
     labels: dict[str, str]
     copy: list[str]
     healthcheck: str | bool
@@ -298,6 +302,7 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "output": _output,
     "variants": lambda v: _unique_choices("variants", v, VARIANTS, 1),
     "manage": lambda v: _unique_choices("manage", v, MANAGED, 0),
+    "ci": lambda v: _choice("ci", v, CI),
     "labels": _labels,
     "copy": _copy,
     "healthcheck": _healthcheck,
@@ -318,3 +323,20 @@ def validate_settings(settings: dict[str, Any]) -> Settings:
         )
     # Each validator returns its key's type in Settings, which mypy cannot follow through the table.
     return cast(Settings, {key: VALIDATORS[key](value) for key, value in settings.items()})
+
+
+# What a validator's message starts with, naming the [tool.dockergen] key: a flag's error names the flag instead.
+SETTING_PREFIX = re.compile(r"^\[tool\.dockergen\] [a-z_]+(?:\.[a-z]+|\[[0-9]+\])?(?: = |: | )?")
+
+
+def validate_flags(flags: dict[str, Any], flag_name: Callable[[str], str]) -> None:
+    """Check the command line's values alone, before they are merged with [tool.dockergen], so a
+    bad one is reported as the flag's (flag_name(key)), not as pyproject.toml's."""
+    for key, value in flags.items():
+        validator = VALIDATORS.get(key)
+        if validator is None:  # a flag that is not a setting (--online, --pin-digests)
+            continue
+        try:
+            validator(value)
+        except InspectError as exc:
+            raise InspectError(flag_name(key), SETTING_PREFIX.sub("", exc.problem)) from None

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import jinja2
 
+from . import ci
 from .facts import InspectError
 from .plan import BuildPlan
 from .project import CONTROL
@@ -89,6 +90,23 @@ def configure(env: E) -> E:
     env.globals["libraries_script"] = (_templates_dir() / "runtime_libs.py").read_text()
     env.globals["pylock_without_script"] = (_templates_dir() / "pylock_without.py").read_text()
     return env
+
+
+@lru_cache(maxsize=1)
+def ci_environment() -> jinja2.Environment:
+    """For the CI files: values are [[ ]], so that GitHub's ${{ }} expressions are text, and a block
+    tag's line is dropped whole, as YAML's indentation is its syntax."""
+    env = environment().overlay(
+        trim_blocks=True, lstrip_blocks=True, variable_start_string="[[", variable_end_string="]]"
+    )
+    env.filters["ci_quote"] = ci.quoted
+    return env
+
+
+def render_ci(plan: ci.CiPlan, template: str) -> str:
+    """A CI file (templates/github-workflow.yml.j2, templates/docker-bake.hcl.j2) for the CI plan."""
+    text = ci_environment().get_template(template).render(ci=plan, dist=ci.DISTRIBUTION)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
 
 
 def render(plan: BuildPlan, template: str, **context: object) -> str:

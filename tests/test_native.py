@@ -22,6 +22,7 @@ from dockergen.native import (
 )
 from dockergen.options import APT_NAME
 from dockergen.project import normalize
+from dockergen.pypi import INDEX, INDEX_VARIABLES, cache_dir, cache_file
 
 from .conftest import SAMPLES
 
@@ -189,10 +190,18 @@ def test_pep725_in_a_project_reaches_the_dockerfile(sample_copy):
     assert "/tmp/runtime_libs.py /opt/venv /opt/project -- libpq5 > /runtime-packages" in dockerfile
 
 
+@pytest.fixture(autouse=True)
+def no_index_variables(monkeypatch):
+    """--online looks up the index these name: the tests' own environment must not pick it."""
+    for variable in INDEX_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+
+
 def seed_pypi_cache(cache, name: str, files: list[str]) -> None:
-    target = cache / "dockergen" / "pypi" / f"{name}.json"
+    assert cache_dir() == cache / "dockergen" / "pypi"  # XDG_CACHE_HOME set first
+    target = cache_file(name, INDEX)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"name": name, "files": [{"filename": f} for f in files]}))
+    target.write_text(json.dumps(files))
 
 
 def test_online_lookup_fills_files_the_lock_does_not_record(make_project, tmp_path, monkeypatch):
@@ -230,7 +239,7 @@ def test_online_lookup_failure_is_a_note_not_an_error(make_project, tmp_path, mo
     monkeypatch.setattr("dockergen.pypi.urllib.request.urlopen", refuse)
     path = make_project({"requirements.txt": "psycopg2==2.9.13\n", "main.py": "", ".python-version": "3.11"})
     facts = inspect(path, online=True)
-    assert any("PyPI look-up for psycopg2 failed" in n for n in facts.notes)
+    assert any("index look-up for psycopg2 failed" in n for n in facts.notes)
     assert native_needs(facts.runtime_packages, "3.11", "bookworm")[0].built  # the table's sdist-only flag
 
 
@@ -242,7 +251,7 @@ def test_online_lookups_report_progress_on_stderr(make_project, tmp_path, monkey
     path = make_project({"requirements.txt": "psycopg2==1.0\nlxml==1.0\n", "main.py": "", ".python-version": "3.11"})
     result = CliRunner().invoke(main, ["inspect", "--online", str(path)])
     assert result.exit_code == 0, result.output
-    assert "dockergen: looking up 2 packages on PyPI (--online)\n" in result.stderr
+    assert "dockergen: looking up 2 packages on https://pypi.org/simple (--online)\n" in result.stderr
     assert "dockergen: looked them up in " in result.stderr
     assert "looking up" not in CliRunner().invoke(main, ["inspect", str(path)]).stderr
 

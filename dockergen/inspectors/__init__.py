@@ -150,7 +150,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
     name = facts.name or root.resolve().name
     lookup_notes: list[str] = []
     if online:  # before the Python is chosen: the files PyPI has say which minors have wheels
-        facts.packages, lookup_notes = fill_files(facts.packages)
+        facts.packages, lookup_notes = fill_files(facts.packages, facts.indexes)
     python = choose_python(
         facts.python_constraints,
         read_pins(project, settings.get("python"), facts.python_pins),
