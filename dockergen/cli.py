@@ -93,7 +93,8 @@ def plan_options(func: F) -> F:
         click.option(
             "--variants", help="GPU project: a Dockerfile for each, e.g. gpu,cpu (Dockerfile, Dockerfile.cpu)."
         ),
-        click.option("--manage", help="The outputs dockergen manages: Dockerfile,dockerignore (default: both)."),
+        click.option("--manage", help="The outputs dockergen manages: Dockerfile,dockerignore,compose (default: all)."),
+        click.option("--compose/--no-compose", default=None, help="Write compose.yaml and a dev stage too."),
     ]
     for option in reversed(options):
         func = option(func)

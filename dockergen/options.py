@@ -42,8 +42,8 @@ MAX_BUILD_STEPS = 32
 OUTPUT_SEGMENT = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.+-]{0,127}$")
 MAX_OUTPUT_DEPTH = 8
 # The outputs dockergen may manage; a file left out of `manage` is the team's.
-Managed = Literal["Dockerfile", "dockerignore"]
-MANAGED: tuple[Managed, ...] = ("Dockerfile", "dockerignore")
+Managed = Literal["Dockerfile", "dockerignore", "compose"]
+MANAGED: tuple[Managed, ...] = ("Dockerfile", "dockerignore", "compose")
 # A label key: lower-case reverse-DNS words (OCI annotation rules), as `docker inspect` shows them.
 LABEL_KEY = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+){0,31}$")
 # Namespaces Docker keeps for itself, and the keys the Dockerfile fills from build arguments.
@@ -273,6 +273,7 @@ class Settings(TypedDict, total=False):
     copy: list[str]
     healthcheck: str | bool
     runner_steps: list[list[str]]
+    compose: bool
 
 
 VALIDATORS: dict[str, Callable[[Any], object]] = {
@@ -302,6 +303,7 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "copy": _copy,
     "healthcheck": _healthcheck,
     "runner_steps": lambda v: _commands("runner_steps", v),
+    "compose": lambda v: _bool("compose", v),
 }
 
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..buildsteps import django_facts, translations
+from ..buildsteps import code_env_reads, django_facts, translations
 from ..entrypoint import find_entrypoint, loopback_only, main_blocks
 from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
@@ -241,6 +241,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         django=django,
         translations=catalogs,
         env_reads=tuple(env_reads),
+        code_env_reads=tuple(code_env_reads(project, entry.command if entry else ())),
         asset_dirs=asset_dirs(project, skip=(*unneeded, *state)),
         previous_app_parts=previous_app_parts(project),
         source_url=source_url(project) if "labels" in settings else None,
