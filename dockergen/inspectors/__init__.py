@@ -133,7 +133,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
     overrides = dict(overrides or {})
     online = bool(overrides.pop("online", False))  # a flag only: never on by default, so never in check
     overrides.pop("pin_digests", None)  # a flag for the written file (api.generate), not a fact
-    given = {k: v for k, v in overrides.items() if v}
+    given = {k: v for k, v in overrides.items() if v or v is False}  # --no-compose: false beats the file
     from_file = dict(project.settings)
     # A flag's one variant replaces the file's list of them, and a flag's list its one: flags win.
     for key, other in (("variant", "variants"), ("variants", "variant")):
