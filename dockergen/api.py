@@ -154,11 +154,21 @@ def inspect(path: str | os.PathLike[str], **options: Any) -> ProjectFacts:
     pyproject.toml nor a flag sets it: `init --compose` wrote it, and `generate` and `check` keep
     it, and the Dockerfile's dev stage it builds, current."""
     facts = inspect_project(path, options)
-    if "compose" not in facts.settings:
-        old = _existing(Path(path), COMPOSE_FILE)
-        if old is not None and ownership(old) != "theirs":
-            facts = inspect_project(path, {**options, "compose": True})
+    if "compose" not in facts.settings and _carries_header(Path(path), COMPOSE_FILE):
+        facts = inspect_project(path, {**options, "compose": True})
     return facts
+
+
+def _carries_header(root: Path, name: str) -> bool:
+    """Whether the project's file name is a regular file with a line of dockergen's header: a
+    link, even one inside, or a file that cannot be read says nothing of the settings."""
+    if (root / name).is_symlink() or not (root / name).is_file():
+        return False
+    try:
+        old = _existing(root, name)
+    except InspectError:
+        return False
+    return old is not None and ownership(old) != "theirs"
 
 
 def plan(path: str | os.PathLike[str], **options: Any) -> tuple[ProjectFacts, BuildPlan]:
@@ -238,7 +248,7 @@ def _generate(
     if IGNORE in files:
         _check_copies(facts.settings.get("copy", []), ignore_body)
     if build_plan.compose is not None:
-        theirs_compose = [n for n in OTHER_COMPOSE_FILES if _existing(root, n) is not None]
+        theirs_compose = [n for n in OTHER_COMPOSE_FILES if os.path.lexists(root / n)]
         if theirs_compose and not force:
             owned[COMPOSE_FILE] = THEIR_COMPOSE.format(theirs_compose[0])
         else:

@@ -239,3 +239,14 @@ def test_docker_compose_config_says_which_variable_is_missing(make_project):
     )
     assert result.returncode != 0
     assert "set SENTRY_ENVIRONMENT in .env" in result.stderr
+
+
+def test_a_compose_yaml_linked_out_of_the_project_is_never_read_nor_written(make_project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside") / "compose.yaml"
+    outside.write_text("# dockergen: inputs=0000000000000000 output=0000000000000000\nservices: {}\n")
+    project = make_project({**FLASK_REDIS, "pyproject.toml": ""})
+    (project / COMPOSE_FILE).symlink_to(outside)
+    assert COMPOSE_FILE not in dockergen.generate(project)  # the link turns nothing on
+    with pytest.raises(InspectError, match="symbolic link"):
+        write(project, compose=True)
+    assert outside.read_text().endswith("services: {}\n")
