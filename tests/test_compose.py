@@ -250,3 +250,33 @@ def test_a_compose_yaml_linked_out_of_the_project_is_never_read_nor_written(make
     with pytest.raises(InspectError, match="symbolic link"):
         write(project, compose=True)
     assert outside.read_text().endswith("services: {}\n")
+
+
+@pytest.mark.parametrize(
+    ("sample", "runtime", "dev"),
+    [
+        ("pdm-flask", "pdm install --check --prod --no-editable", "pdm install --check --no-editable"),
+        ("pipenv-app", "pipenv sync \\\n", "pipenv sync --categories 'packages develop'"),
+        ("poetry-django", "--only main --format", "--only main,dev --format"),
+    ],
+)
+def test_each_managers_dev_stage_installs_its_development_group(sample, runtime, dev):
+    """Built and checked by hand for pdm-flask and pipenv-app (pytest is in the dev image, not the
+    runner); here, that the runtime step is unchanged and the dev stage's selects the group."""
+    dockerfile = dockergen.generate(SAMPLES / sample, compose=True)["Dockerfile"]
+    deps, rest = dockerfile.split("AS deps\n", 1)[1].split("\nFROM", 1)
+    assert runtime in deps + "\n"
+    assert dev in rest.split("AS dev\n", 1)[1].split("\nFROM", 1)[0]
+
+
+def test_init_compose_says_how_to_start_it(make_project):
+    from click.testing import CliRunner
+
+    from dockergen.cli import main
+
+    project = make_project({**FLASK_REDIS, "pyproject.toml": ""})
+    result = CliRunner().invoke(main, ["init", "--compose", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "compose.yaml: created" in result.output
+    assert "Dev:  docker compose up --wait" in result.output
+    assert CliRunner().invoke(main, ["check", str(project)]).exit_code == 0
