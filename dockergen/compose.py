@@ -29,7 +29,7 @@ SERVICE_IMAGE = re.compile(r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*:[A-Za-z0-9._-]{1,64}
 # compose's interpolation, which only the table writes (settings cannot hold a `$`).
 COMPOSE_VALUE = re.compile(r"^[ !#-\[\]-~]{0,512}$")
 DEV_GROUPS = ("dev", "develop", "development")  # the groups the dev stage installs
-# Servers and how each reloads on a code change (a word added after a word, or one removed).
+# Servers whose reload on a code change is a flag after their name.
 RELOAD_FLAGS = {"uvicorn": "--reload", "gunicorn": "--reload", "hypercorn": "--reload"}
 DEV_SECRET = "dev-only-not-a-secret"
 
@@ -41,7 +41,7 @@ class BackingService:
     name: str  # the compose service, also its host name on compose's network: db, redis
     kind: str  # the services.toml entry: postgres, mariadb, redis
     image: str  # the upstream image and tag
-    port: int
+    port: int  # where it listens on compose's network (the URL names it too)
     volume: str  # the data directory, on a named volume <name>-data
     environment: tuple[tuple[str, str], ...]
     healthcheck: tuple[str, ...]
@@ -107,7 +107,7 @@ def plan_compose(
         healthcheck=healthcheck,
         services=services,
         environment=plan_app_environment(facts, services, reasons),
-        dev=plan_dev(facts, command, port, reasons),
+        dev=plan_dev(facts, command, reasons),
     )
 
 
@@ -176,7 +176,7 @@ def _where(read: EnvRead) -> str:
     return f"{read.file}:{read.line}" if read.line else read.file
 
 
-def plan_dev(facts: ProjectFacts, command: tuple[str, ...], port: int | None, reasons: list[str]) -> DevStage:
+def plan_dev(facts: ProjectFacts, command: tuple[str, ...], reasons: list[str]) -> DevStage:
     """The dev stage: the development groups (for managers that install groups by name), and the
     command with the server's own reload where dockergen knows it, else compose restarts it."""
     traits = install_traits(facts.manager)
@@ -186,7 +186,7 @@ def plan_dev(facts: ProjectFacts, command: tuple[str, ...], port: int | None, re
         if groups
         else "dev stage: the runtime dependencies (no development group the manager installs by name)"
     )
-    dev_command, reloads = reload_command(command, port)
+    dev_command, reloads = reload_command(command)
     reasons.append(
         f"dev stage runs {' '.join(dev_command)}: "
         + ("it reloads on a change compose watch syncs" if reloads else "compose watch restarts it on a change")
@@ -201,7 +201,7 @@ def plan_dev(facts: ProjectFacts, command: tuple[str, ...], port: int | None, re
     )
 
 
-def reload_command(command: tuple[str, ...], port: int | None) -> tuple[tuple[str, ...], bool]:
+def reload_command(command: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
     """The command with its server's reload, and whether it has one."""
     words = list(command)
     if words[:1] and words[0] in RELOAD_FLAGS:

@@ -126,7 +126,7 @@ def compose_of_sample(name: str) -> str:
     ],
 )
 def test_the_dev_command_is_the_servers_own_reload(command, reloading):
-    assert reload_command(command, 8000) == (reloading, True)
+    assert reload_command(command) == (reloading, True)
 
 
 def test_the_dev_stage_installs_the_dev_group_where_the_manager_installs_groups():
