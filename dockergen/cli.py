@@ -290,7 +290,8 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
         build = f"docker build {dockerfile}-t {tag}{f':{variant}' if n else ''} {path}"
         click.echo(f"\nNext: {build}" if n == 0 else f"      {build}  (the {variant} variant)", err=True)
     if actions.get("compose.yaml", "").startswith(("created", "updated", "unchanged", "replaced")):
-        click.echo("Dev:  docker compose up --wait  (or `docker compose watch`: edits reach the running app)", err=True)
+        dev = "up --wait  (or `docker compose watch`: edits reach the running app)"
+        click.echo(f"Dev:  docker compose {dev if plan.runner.port else 'run --rm app'}", err=True)
     if facts.run_env:  # names the variables' own grammar allows: nothing to escape
         flags = " ".join(f"-e {read.name}=..." for read in facts.run_env)
         click.echo(f"Then: docker run {flags} {tag.lower()}  (the app requires them at run time)", err=True)

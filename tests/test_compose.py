@@ -280,3 +280,13 @@ def test_init_compose_says_how_to_start_it(make_project):
     assert "compose.yaml: created" in result.output
     assert "Dev:  docker compose up --wait" in result.output
     assert CliRunner().invoke(main, ["check", str(project)]).exit_code == 0
+
+
+def test_init_compose_for_a_project_with_no_server_says_compose_run(make_project):
+    from click.testing import CliRunner
+
+    from dockergen.cli import main
+
+    result = CliRunner().invoke(main, ["init", str(make_project(MYSQL))])
+    assert result.exit_code == 0, result.output
+    assert "Dev:  docker compose run --rm app" in result.output
