@@ -290,3 +290,12 @@ def test_init_compose_for_a_project_with_no_server_says_compose_run(make_project
     result = CliRunner().invoke(main, ["init", str(make_project(MYSQL))])
     assert result.exit_code == 0, result.output
     assert "Dev:  docker compose run --rm app" in result.output
+
+
+def test_the_dev_stage_probes_as_the_runner_does(make_project):
+    project = make_project({**FLASK_REDIS, "pyproject.toml": '[tool.dockergen]\ncompose = true\nhealthcheck = "/up"\n'})
+    dockerfile = dockergen.generate(project)["Dockerfile"]
+    dev, runner = dockerfile.split("AS dev\n", 1)[1].split("AS runner\n", 1)
+    probe = [line for line in runner.splitlines() if line.startswith("    CMD [")]
+    assert len(probe) == 1 and "/up" in probe[0]
+    assert probe[0] in dev.splitlines()
