@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import __version__, ci, dockerignore, project_template
+from .compose import COMPOSE_FILE, OTHER_COMPOSE_FILES
 from .digests import pin
 from .facts import InspectError, ProjectFacts
 from .inspectors import inspect_project
@@ -61,6 +62,7 @@ DIRECTIVES = re.compile(r"\A(?:# (?:syntax|escape|check)=[^\n]*\n)+")
 # Why a file is the team's (FileStatus.reason, and what init and generate say of it).
 NO_HEADER = "no dockergen header"
 UNMANAGED = "[tool.dockergen] manage leaves it out"
+THEIR_COMPOSE = "the project has its own compose file ({}), which docker compose would no longer read"
 
 # owned: the team's file (no dockergen header, or left out of `manage`): not written, not checked;
 # for a .dockerignore, FileStatus.diff lists what it breaks or leaks.
@@ -146,8 +148,27 @@ def is_unedited_output(text: str) -> bool:
 
 
 def inspect(path: str | os.PathLike[str], **options: Any) -> ProjectFacts:
-    """What dockergen detects in the project; options are the [tool.dockergen] settings."""
-    return inspect_project(path, options)
+    """What dockergen detects in the project; options are the [tool.dockergen] settings.
+
+    A compose.yaml that carries dockergen's header turns the compose setting on when neither
+    pyproject.toml nor a flag sets it: `init --compose` wrote it, and `generate` and `check` keep
+    it, and the Dockerfile's dev stage it builds, current."""
+    facts = inspect_project(path, options)
+    if "compose" not in facts.settings and _carries_header(Path(path), COMPOSE_FILE):
+        facts = inspect_project(path, {**options, "compose": True})
+    return facts
+
+
+def _carries_header(root: Path, name: str) -> bool:
+    """Whether the project's file name is a regular file with a line of dockergen's header: a
+    link, even one inside, or a file that cannot be read says nothing of the settings."""
+    if (root / name).is_symlink() or not (root / name).is_file():
+        return False
+    try:
+        old = _existing(root, name)
+    except InspectError:
+        return False
+    return old is not None and ownership(old) != "theirs"
 
 
 def plan(path: str | os.PathLike[str], **options: Any) -> tuple[ProjectFacts, BuildPlan]:
@@ -236,6 +257,12 @@ def _generate(
         _check_copies(facts.settings.get("copy", []), ignore_body)
     for name, text in ci_files.items():
         place(name, with_header(text, facts), True)
+    if build_plan.compose is not None:
+        theirs_compose = [n for n in OTHER_COMPOSE_FILES if os.path.lexists(root / n)]
+        if theirs_compose and not force:
+            owned[COMPOSE_FILE] = THEIR_COMPOSE.format(theirs_compose[0])
+        else:
+            place(COMPOSE_FILE, with_header(render(build_plan, "compose.yaml.j2"), facts), "compose" in manage)
     warnings: list[str] = []
     amendments: dict[str, str] = {}
     # The team's .dockerignore is checked against the Dockerfiles of dockergen's that read it (none:
@@ -255,6 +282,10 @@ def _generate(
             if f"{name}.dockerignore" in files:
                 amendments[f"{name}.dockerignore"] = name
     unneeded = _unneeded(root, facts.settings, list(dockerfiles), files, owned) if "Dockerfile" in manage else {}
+    # compose = false: dockergen's own unedited compose.yaml goes (its dev stage is gone too).
+    old_compose = _existing(root, COMPOSE_FILE) if facts.settings.get("compose") is False else None
+    if old_compose and "compose" in manage and _linked(root, COMPOSE_FILE) is None and ownership(old_compose) == "ours":
+        unneeded[COMPOSE_FILE] = "[tool.dockergen] compose = false"
     return _Outputs(facts, dockerfiles, files, owned, warnings, amendments, unneeded)
 
 

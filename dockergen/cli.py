@@ -114,7 +114,8 @@ def plan_options(func: F) -> F:
         click.option(
             "--variants", help="GPU project: a Dockerfile for each, e.g. gpu,cpu (Dockerfile, Dockerfile.cpu)."
         ),
-        click.option("--manage", help="The outputs dockergen manages: Dockerfile,dockerignore (default: both)."),
+        click.option("--manage", help="The outputs dockergen manages: Dockerfile,dockerignore,compose (default: all)."),
+        click.option("--compose/--no-compose", default=None, help="Write compose.yaml and a dev stage too."),
         click.option(
             "--ci",
             type=click.Choice(["github", "bake"]),
@@ -365,6 +366,9 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
         dockerfile = "" if name == "Dockerfile" else f"-f {posixpath.normpath(posixpath.join(path, name))} "
         build = f"docker build {dockerfile}-t {tag}{f':{variant}' if n else ''} {path}"
         console.info(f"\nNext: {build}" if n == 0 else f"      {build}  (the {variant} variant)")
+    if actions.get("compose.yaml", "").startswith(("created", "updated", "unchanged", "replaced")):
+        dev = "up --wait  (or `docker compose watch`: edits reach the running app)"
+        console.info(f"Dev:  docker compose {dev if plan.runner.port else 'run --rm app'}")
     if facts.run_env:  # names the variables' own grammar allows: nothing to escape
         flags = " ".join(f"-e {read.name}=..." for read in facts.run_env)
         console.info(f"Then: docker run {flags} {tag.lower()}  (the app requires them at run time)")

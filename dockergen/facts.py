@@ -289,6 +289,7 @@ class ProjectFacts:
     django: DjangoFacts | None = None  # manage.py at the root
     translations: Translations | None = None  # .po catalogs in the tree
     env_reads: tuple[EnvRead, ...] = ()  # variables the Django settings read with no default
+    code_env_reads: tuple[EnvRead, ...] = ()  # variables the app's own modules read (compose.yaml wires them)
     asset_dirs: tuple[AssetDir, ...] = ()  # static files, templates...: may get layers of their own
     previous_app_parts: tuple[tuple[str, ...], ...] = ()  # the app layers the Dockerfile in the tree has
     source_url: str | None = None  # [project.urls] Source or Repository: the image's source label

@@ -42,8 +42,8 @@ MAX_BUILD_STEPS = 32
 OUTPUT_SEGMENT = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.+-]{0,127}$")
 MAX_OUTPUT_DEPTH = 8
 # The outputs dockergen may manage; a file left out of `manage` is the team's.
-Managed = Literal["Dockerfile", "dockerignore"]
-MANAGED: tuple[Managed, ...] = ("Dockerfile", "dockerignore")
+Managed = Literal["Dockerfile", "dockerignore", "compose"]
+MANAGED: tuple[Managed, ...] = ("Dockerfile", "dockerignore", "compose")
 # The CI files dockergen writes (dockergen/ci.py): a GitHub workflow and docker-bake.hcl, or the bake file only.
 Ci = Literal["github", "bake"]
 CI: tuple[Ci, ...] = ("github", "bake")
@@ -277,6 +277,7 @@ class Settings(TypedDict, total=False):
     copy: list[str]
     healthcheck: str | bool
     runner_steps: list[list[str]]
+    compose: bool
 
 
 VALIDATORS: dict[str, Callable[[Any], object]] = {
@@ -307,6 +308,7 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "copy": _copy,
     "healthcheck": _healthcheck,
     "runner_steps": lambda v: _commands("runner_steps", v),
+    "compose": lambda v: _bool("compose", v),
 }
 
 

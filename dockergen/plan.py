@@ -12,11 +12,12 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .compose import ComposePlan, plan_compose
 from .cuda import GpuNeed, detect_gpu
 from .cuda import data as cuda_data
 from .facts import AssetDir, Entrypoint, EnvRead, InspectError, LockedPackage, ProjectFacts
@@ -105,6 +106,7 @@ class DepsStep:
     cpu_torch: tuple[str, ...]  # "torch==2.9.1" specs installed from the PyTorch CPU index
     cpu_index: str
     private_indexes: tuple[str, ...]  # index URLs other than PyPI: a netrc secret is mounted for them
+    dev: bool = False  # the dev stage's install (compose.yaml): the development groups too, as the manager selects them
 
 
 @dataclass(frozen=True)
@@ -309,10 +311,16 @@ class BuildPlan:
     gpu: GpuNeed | None
     variant: str
     reasons: tuple[str, ...]
+    compose: ComposePlan | None = None  # None: no compose.yaml, and no dev stage in the Dockerfile
 
     @property
     def venv(self) -> str:
         return VENV
+
+    def dev_plan(self) -> BuildPlan:
+        """This plan with the dev stage's dependency step: the development groups installed too."""
+        groups = self.compose.dev.groups if self.compose else ()
+        return replace(self, deps=replace(self.deps, groups=(*self.deps.groups, *groups), dev=bool(groups)))
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -347,25 +355,30 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     layers = facts.settings.get("layers", DEFAULT_LAYERS)
     runner = plan_runner(facts, entry, needs, libraries, gpu, reasons)
     app = plan_app(facts, runner, project is not None, reasons)
+    images = plan_images(facts, traits, debian, needs, base, deps, project, gpu_choice, reasons)
+    context = plan_context(facts, deps, runner, reasons)
+    app_layers = plan_app_layers(facts, runner, app, reasons)
+    compose = plan_compose(facts, runner.command, runner.port, runner.healthcheck, reasons)
     return BuildPlan(
         manager=facts.manager,
         python=facts.python.version,
         debian=debian,
-        images=plan_images(facts, traits, debian, needs, base, deps, project, gpu_choice, reasons),
+        images=images,
         base=base,
         deps=deps,
         project=project,
         libraries=libraries,
         runner=runner,
         layers=Layers(layers, min(MAX_OWN_LAYERS, (layers - 1) // 2)),
-        context=plan_context(facts, deps, runner, reasons),
+        context=context,
         app=app,
-        app_layers=plan_app_layers(facts, runner, app, reasons),
+        app_layers=app_layers,
         syntax=bool(facts.settings.get("syntax", False)),
         native=tuple(needs),
         gpu=gpu,
         variant=facts.settings.get("variant", "gpu"),
         reasons=tuple(reasons),
+        compose=compose,
     )
 
 

@@ -62,6 +62,13 @@ def env_value(value: object) -> str:
     return f'"{text}"'
 
 
+def yaml_value(value: object) -> str:
+    """A YAML scalar, or a flow sequence of them: JSON's double-quoted strings are YAML's too."""
+    if isinstance(value, (tuple, list)):
+        return json.dumps([_safe(item) for item in value])
+    return json.dumps(_safe(value))
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     return configure(
@@ -85,6 +92,7 @@ def configure(env: E) -> E:
     env.filters["exec_form"] = exec_form
     env.filters["printf_lines"] = printf_lines
     env.filters["env_value"] = env_value
+    env.filters["yaml"] = yaml_value
     env.globals["split_script"] = (_templates_dir() / "split_layers.py").read_text()
     env.globals["app_split_script"] = (_templates_dir() / "split_app.py").read_text()
     env.globals["libraries_script"] = (_templates_dir() / "runtime_libs.py").read_text()
@@ -112,7 +120,10 @@ def render_ci(plan: ci.CiPlan, template: str) -> str:
 def render(plan: BuildPlan, template: str, **context: object) -> str:
     """The template for the plan; context holds what the plan does not (the .dockerignore's
     `dockerfiles`: where the Dockerfiles are written)."""
-    return tidy(environment().get_template(template).render(plan=plan, **context))
+    env = environment()
+    if template.endswith(".yaml.j2"):  # YAML's indentation: block tags leave no line of their own
+        env = env.overlay(trim_blocks=True, lstrip_blocks=True)
+    return tidy(env.get_template(template).render(plan=plan, **context))
 
 
 def tidy(text: str) -> str:

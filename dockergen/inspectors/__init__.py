@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..buildsteps import django_facts, translations
+from ..buildsteps import code_env_reads, django_facts, translations
 from ..entrypoint import find_entrypoint, loopback_only, main_blocks
 from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
@@ -133,7 +133,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
     overrides = dict(overrides or {})
     online = bool(overrides.pop("online", False))  # a flag only: never on by default, so never in check
     overrides.pop("pin_digests", None)  # a flag for the written file (api.generate), not a fact
-    given = {k: v for k, v in overrides.items() if v}
+    given = {k: v for k, v in overrides.items() if v or v is False}  # --no-compose: false beats the file
     from_file = dict(project.settings)
     # A flag's one variant replaces the file's list of them, and a flag's list its one: flags win.
     for key, other in (("variant", "variants"), ("variants", "variant")):
@@ -241,6 +241,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         django=django,
         translations=catalogs,
         env_reads=tuple(env_reads),
+        code_env_reads=tuple(code_env_reads(project, entry.command if entry else ())),
         asset_dirs=asset_dirs(project, skip=(*unneeded, *state)),
         previous_app_parts=previous_app_parts(project),
         source_url=source_url(project) if "labels" in settings else None,

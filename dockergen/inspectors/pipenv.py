@@ -23,6 +23,7 @@ INSTALL = InstallTraits(
     tree_packages="deps-step",
     frozen="pipenv sync without pipenv verify: dockergen checked the Pipfile hash here (and `dockergen check` "
     "does), and pipenv releases compute it differently",
+    installs_groups=True,
 )
 SECTIONS = {"packages": "main", "dev-packages": "develop"}
 NOT_CATEGORIES = {"source", "requires", "scripts", "pipfile", "pipenv", "packages", "dev-packages"}

@@ -24,7 +24,9 @@ from .lockgraph import assign_groups
 
 NAME = "poetry"
 LOCK = "poetry.lock"
-INSTALL = InstallTraits("poetry", lock=LOCK, lock_command="poetry lock", tool="poetry", exports=True)
+INSTALL = InstallTraits(
+    "poetry", lock=LOCK, lock_command="poetry lock", tool="poetry", exports=True, installs_groups=True
+)
 BACKEND = "poetry.core.masonry.api"
 # The parts of pyproject.toml that Poetry's content-hash covers (poetry/packages/locker.py, 2.x).
 LEGACY_KEYS = ("dependencies", "source", "extras", "dev-dependencies")

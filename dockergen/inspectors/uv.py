@@ -32,6 +32,7 @@ INSTALL = InstallTraits(
     frozen="uv sync --frozen: the lock was checked against pyproject.toml here (and by `dockergen check`); "
     "a version bump alone does not fail the build",
     cpu_variant=True,
+    installs_groups=True,
 )
 SUPPORTED_VERSIONS = (1,)
 
