@@ -381,3 +381,10 @@ def test_a_pattern_never_takes_a_directory_that_has_a_layer_of_its_own(tmp_path)
         ("/app/apps/big/static",),
         ("/app/apps/a/static", "/app/apps/b/static", "/app/apps/c/static", "/app/apps/d/static"),
     ]
+
+
+def test_the_dev_group_asked_for_by_a_uv_project_is_not_also_left_out(sample_copy):
+    """uv's --no-dev means --no-group dev, which wins over --group dev."""
+    dockerfile = dockergen.generate(sample_copy("uv-fastapi"), groups=["dev"])["Dockerfile"]
+    assert "uv sync --frozen --no-editable --no-install-project --group dev" in dockerfile
+    assert "--no-dev" not in dockerfile
