@@ -101,14 +101,20 @@ def _env(value: Any) -> dict[str, str]:
                 f"[tool.dockergen] env: {name} looks like a secret, which ENV would write into the image for "
                 f"anyone who pulls it: pass it at run time (docker run -e {name}=...)",
             )
-        if not isinstance(text, str) or not ENV_VALUE.fullmatch(text):
-            raise InspectError(
-                "pyproject.toml",
-                f"[tool.dockergen] env: {name} = {text!r} must be a string of printable characters "
-                "without quotes, backslashes, $ or backticks",
-            )
-        out[name] = text
+        out[name] = _quoted_value("env", name, text)
     return out
+
+
+def _quoted_value(setting: str, key: str, text: Any) -> str:
+    """A value written double-quoted into the Dockerfile (ENV, LABEL): nothing that ends the quotes
+    or expands there."""
+    if not isinstance(text, str) or not ENV_VALUE.fullmatch(text):
+        raise InspectError(
+            "pyproject.toml",
+            f"[tool.dockergen] {setting}: {key} = {text!r} must be a string of printable characters "
+            "without quotes, backslashes, $ or backticks",
+        )
+    return text
 
 
 def _relative_path(bad: str, value: Any, example: str) -> str:
@@ -177,13 +183,7 @@ def _labels(value: Any) -> dict[str, str]:
             )
         if key == "org.opencontainers.image.source" and not (isinstance(text, str) and LABEL_URL.fullmatch(text)):
             raise InspectError("pyproject.toml", f"[tool.dockergen] labels: {key} = {text!r} is not an https URL")
-        if not isinstance(text, str) or not ENV_VALUE.fullmatch(text):
-            raise InspectError(
-                "pyproject.toml",
-                f"[tool.dockergen] labels: {key} = {text!r} must be a string of printable characters "
-                "without quotes, backslashes, $ or backticks",
-            )
-        out[key] = text
+        out[key] = _quoted_value("labels", key, text)
     return out
 
 
