@@ -20,7 +20,9 @@ each repository (manager, Python, command) with the manifest's [expect] table, r
 repository passed, and exits 1 on any difference. `--lint` needs no Docker either: it generates each
 repository's Dockerfile and runs the linters the tests run on every golden file (tests/linters.py:
 hadolint with no configuration, checkov's Dockerfile checks), one line a repository, and exits 1 on
-any finding. The two can be given together.
+any finding. `--freshness` asks each manager whether the repository's lock is current (uv in a
+python stand-in image; tests/lock_tools.py) and exits 1 where dockergen says otherwise. They can be
+given together.
 """
 
 from __future__ import annotations
@@ -54,9 +56,10 @@ sys.path.insert(1, str(HERE.parent))
 import seed_table  # noqa: E402  (benchmarks/ is not a package: its helpers are shared by path)
 from seed_table import BenchError, image_size, progress, push_bytes, run  # noqa: E402
 
-from tests import linters  # noqa: E402  (the linters the golden files are checked with)
+from tests import linters, lock_tools  # noqa: E402  (the linters the golden files are checked with; the managers)
 
 MANIFESTS = HERE / "corpus"
+STAND_INS = ("3.11", "3.13", "3.14", "3.15")  # the python images ../shared/ci/docker-up builds
 MIRROR = Path(os.environ.get("DOCKERGEN_CORPUS_MIRROR", "/work/.mirror"))
 IMAGE_REPO = "dockergen-corpus"
 # Minors with no stand-in base image here (Debian ships neither), and the nearest that have one.
@@ -320,7 +323,7 @@ def measure_rebuild(
 def use_stand_in(project: Path, logs: Path) -> str:
     """Python 3.7 to 3.10 and 3.12 have no stand-in image on this machine: regenerate for the nearest
     minor that has one (as a user would with --python) and say so in the results."""
-    match = re.search(r"^ARG PYTHON_IMAGE=python:(3\.\d+)", (project / "Dockerfile").read_text(), re.MULTILINE)
+    match = re.search(r"^FROM python:(3\.\d+)\S* AS runner$", (project / "Dockerfile").read_text(), re.MULTILINE)
     if not match or match.group(1) not in NO_STAND_IN:
         return ""
     wanted = match.group(1)
@@ -441,8 +444,33 @@ def decisions(entry: Entry, project: Path) -> list[str]:
     return [f"{key}: expected {want!r}, got {found[key]!r}" for key, want in entry.expect.items() if found[key] != want]
 
 
+def freshness(project: Path) -> tuple[str, bool]:
+    """dockergen's verdict on the lock beside the tool's own, and whether they differ. Two
+    differences are by design, and dockergen's note says so: a version bump, and a Pipfile.lock
+    whose hash an older pipenv wrote (the tool calls both stale; both install)."""
+    try:
+        facts = dockergen.inspect(project)
+    except InspectError as error:
+        return f"error: {error}", True
+    if facts.manager not in lock_tools.STALE or facts.lock_file is None:
+        return f"{facts.manager}: no lock a tool checks", False
+    ours = {True: "current", False: "stale", None: "not judged"}[facts.lock_consistent]
+    python = min(STAND_INS, key=lambda minor: abs(int(minor.split(".")[1]) - int(facts.python.version.split(".")[1])))
+    try:
+        current, _ = lock_tools.verdict(facts.manager, project, python)
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        return f"{facts.manager} could not check it ({str(error).splitlines()[0]}); dockergen: {ours}", False
+    theirs = "current" if current else "stale"
+    # The documented differences: a version bump, and a Pipfile hash an older pipenv wrote.
+    known = ("is not the lock's", "calls the lock out of date")
+    documented = not current and facts.lock_consistent is True and any(text in facts.lock_note for text in known)
+    differs = ours != theirs and not documented and facts.lock_consistent is not None
+    verdict = f"{facts.manager} says {theirs}, dockergen {ours}" + (f" ({facts.lock_note})" if documented else "")
+    return verdict + (f": DIFFERENT ({facts.lock_note})" if differs else ""), differs
+
+
 def offline(entries: Sequence[Entry], args: argparse.Namespace) -> int:
-    """--decisions and --lint: each repository extracted once, its Dockerfile removed (as someone
+    """--decisions, --lint and --freshness: each repository extracted once, its Dockerfile removed (as someone
     adopting dockergen would), then its decisions compared and/or the Dockerfile `dockergen init`
     writes generated for the linters, which run once over all of them at the end."""
     changed = 0
@@ -467,6 +495,10 @@ def offline(entries: Sequence[Entry], args: argparse.Namespace) -> int:
                     changed += bool(differences)
                     for line in differences or ["as expected"]:
                         print(f"{entry.name}: {line}")
+                if args.freshness:
+                    line, differs = freshness(project)
+                    changed += differs
+                    print(f"{entry.name}: freshness: {line}")
                 if args.lint:
                     try:
                         text = dockergen.generate(project)["Dockerfile"]
@@ -522,6 +554,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--lint", action="store_true", help="no Docker: run hadolint and checkov on each generated Dockerfile"
     )
     parser.add_argument(
+        "--freshness",
+        action="store_true",
+        help="compare dockergen's verdict on each lock with the tool's own (uv lock --check, poetry check --lock, "
+        "pdm lock --check, pipenv verify); uv runs in a python stand-in image",
+    )
+    parser.add_argument(
         "--record", action="store_true", help="write the decisions of each passing repository as its [expect]"
     )
     return parser.parse_args(argv)
@@ -540,7 +578,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BenchError, KeyError, tomllib.TOMLDecodeError) as error:
         print(f"corpus: {error}", file=sys.stderr)
         return 2
-    if args.decisions or args.lint:
+    if args.decisions or args.lint or args.freshness:
         return offline(entries, args)
     results: list[Result] = []
     log_root = Path(tempfile.mkdtemp(prefix="dockergen-corpus-logs-"))

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import generate, inspect, plan, status, write
+from .api import FileStatus, RefusedError, generate, inspect, plan, status, write
+from .facts import InspectError
 
-__all__ = ["__version__", "generate", "inspect", "plan", "status", "write"]
+__all__ = [
+    "FileStatus",
+    "InspectError",
+    "RefusedError",
+    "__version__",
+    "generate",
+    "inspect",
+    "plan",
+    "status",
+    "write",
+]

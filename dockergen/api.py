@@ -24,17 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__, dockerignore
+from . import __version__, ci, dockerignore, project_template
+from .compose import COMPOSE_FILE, OTHER_COMPOSE_FILES
 from .digests import canonical, pin
 from .facts import InspectError, ProjectFacts
 from .inspectors import inspect_project
 from .options import MANAGED, VARIANTS, Settings, Variant
 from .plan import BuildPlan, make_plan
 from .project import NOFOLLOW, Project
-from .render import render
+from .render import render, render_ci
 
 IGNORE = ".dockerignore"
-EXTRA_INPUTS = (".python-version", "runtime.txt", "Procfile")
+EXTRA_INPUTS = (".python-version", "runtime.txt", "Procfile", project_template.PATH)
 REGENERATE = "# Regenerate with `dockergen generate`; `dockergen check` fails when this file is stale.\n"
 # The header is four lines (then a blank one). Deleting them makes the file the team's: `generate`
 # leaves it as it is and `check` reports it as owned instead of checking it.
@@ -61,6 +62,7 @@ DIRECTIVES = re.compile(r"\A(?:# (?:syntax|escape|check)=[^\n]*\n)+")
 # Why a file is the team's (FileStatus.reason, and what init and generate say of it).
 NO_HEADER = "no dockergen header"
 UNMANAGED = "[tool.dockergen] manage leaves it out"
+THEIR_COMPOSE = "the project has its own compose file ({}), which docker compose would no longer read"
 
 # owned: the team's file (no dockergen header, or left out of `manage`): not written, not checked;
 # for a .dockerignore, FileStatus.diff lists what it breaks or leaks.
@@ -152,8 +154,27 @@ def is_unedited_output(text: str) -> bool:
 
 
 def inspect(path: str | os.PathLike[str], **options: Any) -> ProjectFacts:
-    """What dockergen detects in the project; options are the [tool.dockergen] settings."""
-    return inspect_project(path, options)
+    """What dockergen detects in the project; options are the [tool.dockergen] settings.
+
+    A compose.yaml that carries dockergen's header turns the compose setting on when neither
+    pyproject.toml nor a flag sets it: `init --compose` wrote it, and `generate` and `check` keep
+    it, and the Dockerfile's dev stage it builds, current."""
+    facts = inspect_project(path, options)
+    if "compose" not in facts.settings and _carries_header(Path(path), COMPOSE_FILE):
+        facts = inspect_project(path, {**options, "compose": True})
+    return facts
+
+
+def _carries_header(root: Path, name: str) -> bool:
+    """Whether the project's file name is a regular file with a line of dockergen's header: a
+    link, even one inside, or a file that cannot be read says nothing of the settings."""
+    if (root / name).is_symlink() or not (root / name).is_file():
+        return False
+    try:
+        old = _existing(root, name)
+    except InspectError:
+        return False
+    return old is not None and ownership(old) != "theirs"
 
 
 def plan(path: str | os.PathLike[str], **options: Any) -> tuple[ProjectFacts, BuildPlan]:
@@ -206,11 +227,22 @@ def _generate(
     facts, build_plan = plan(root, **options)
     manage = facts.settings.get("manage", list(MANAGED))
     planned = _dockerfile_plans(root, options, facts, build_plan)
+    variants = [variant for _, variant in dockerfile_names(facts.settings)]
     facts, build_plan = planned[0][1], planned[0][2]
+    custom = project_template.read(root)
     dockerfiles = {
-        name: with_header(render(pin(p, root, name, fresh=pin_digests), "Dockerfile.j2"), f) for name, f, p in planned
+        name: with_header(_render_dockerfile(pin(p, root, name, fresh=pin_digests), custom), f)
+        for name, f, p in planned
     }
-    ignore = with_header(render(build_plan, "dockerignore.j2", dockerfiles=list(dockerfiles)), facts)
+    ci_files = _ci_files(facts, [(name, variant, p) for (name, _, p), variant in zip(planned, variants)])
+    ignore_body = render(
+        build_plan,
+        "dockerignore.j2",
+        dockerfiles=list(dockerfiles),
+        ci_files=list(ci_files),
+        has_template=custom is not None,
+    )
+    ignore = with_header(ignore_body, facts)
     files: dict[str, str] = {}
     owned: dict[str, str] = {}
 
@@ -227,6 +259,16 @@ def _generate(
     for name, text in dockerfiles.items():
         place(name, text, "Dockerfile" in manage)
     place(IGNORE, ignore, "dockerignore" in manage)
+    if IGNORE in files:
+        _check_copies(facts.settings.get("copy", []), ignore_body)
+    for name, text in ci_files.items():
+        place(name, with_header(text, facts), True)
+    if build_plan.compose is not None:
+        theirs_compose = [n for n in OTHER_COMPOSE_FILES if os.path.lexists(root / n)]
+        if theirs_compose and not force:
+            owned[COMPOSE_FILE] = THEIR_COMPOSE.format(theirs_compose[0])
+        else:
+            place(COMPOSE_FILE, with_header(render(build_plan, "compose.yaml.j2"), facts), "compose" in manage)
     warnings: list[str] = []
     amendments: dict[str, str] = {}
     # The team's .dockerignore is checked against the Dockerfiles of dockergen's that read it (none:
@@ -234,14 +276,52 @@ def _generate(
     ours = [name for name in dockerfiles if name in files]
     theirs = _existing(root, IGNORE) if IGNORE in owned and ours else None
     if theirs is not None:
-        needed = [*build_plan.deps.inputs, *facts.inputs, *_code_paths(facts, build_plan)]
+        needed = [
+            *build_plan.deps.inputs,
+            *facts.inputs,
+            *_code_paths(facts, build_plan),
+            *facts.settings.get("copy", []),
+        ]
         warnings = dockerignore.problems(theirs, needed)
         for name in ours if warnings else []:
             place(f"{name}.dockerignore", with_header(dockerignore.amended(theirs, needed), facts), True)
             if f"{name}.dockerignore" in files:
                 amendments[f"{name}.dockerignore"] = name
     unneeded = _unneeded(root, facts.settings, list(dockerfiles), files, owned) if "Dockerfile" in manage else {}
+    # compose = false: dockergen's own unedited compose.yaml goes (its dev stage is gone too).
+    old_compose = _existing(root, COMPOSE_FILE) if facts.settings.get("compose") is False else None
+    if old_compose and "compose" in manage and _linked(root, COMPOSE_FILE) is None and ownership(old_compose) == "ours":
+        unneeded[COMPOSE_FILE] = "[tool.dockergen] compose = false"
     return _Outputs(facts, dockerfiles, files, owned, warnings, amendments, unneeded)
+
+
+def _ci_files(facts: ProjectFacts, dockerfiles: list[tuple[str, Variant | None, BuildPlan]]) -> dict[str, str]:
+    """The CI files the `ci` setting asks for, building each Dockerfile: (path, variant, plan)."""
+    wanted = facts.settings.get("ci")
+    if wanted is None:
+        return {}
+    ci_plan = ci.plan_ci(facts, dockerfiles)
+    files = {ci.BAKE: render_ci(ci_plan, "docker-bake.hcl.j2")}
+    if wanted == "github":
+        files[ci.WORKFLOW] = render_ci(ci_plan, "github-workflow.yml.j2")
+    return files
+
+
+def _render_dockerfile(build_plan: BuildPlan, custom: str | None) -> str:
+    """With the project's template (.dockergen/Dockerfile.j2) when it has one."""
+    return render(build_plan, "Dockerfile.j2") if custom is None else project_template.render(build_plan, custom)
+
+
+def _check_copies(copies: list[str], ignore: str) -> None:
+    """A path of the copy setting must reach the build context: not one the .dockerignore leaves out."""
+    rules = dockerignore.parse(ignore)
+    for path in copies:
+        if dockerignore.excluded(rules, path):
+            raise InspectError(
+                "pyproject.toml",
+                f"[tool.dockergen] copy: the .dockerignore leaves {path} out of the build context (VCS data, "
+                "virtualenvs, caches, build outputs and secrets never reach it)",
+            )
 
 
 def _dockerfile_plans(

@@ -431,6 +431,27 @@ def django_facts(
     return facts, _unique(reads), notes
 
 
+MAX_CODE_FILES = 64  # code_env_reads parses at most this many of the root's modules
+
+
+def code_env_reads(project: Project, command: tuple[str, ...]) -> list[EnvRead]:
+    """The variables the app's own modules read (the root's *.py, and the module the command
+    serves: pkg.main:app), required or not: what compose.yaml may wire a service's URL to."""
+    files = [path for path in project.glob("*.py") if path != "setup.py"][:MAX_CODE_FILES]
+    for word in command:
+        module = word.split(":")[0] if ":" in word and not word.startswith("0.0.0.0") else ""
+        for base in ("", "src/"):
+            found = module_file(project, base + module) if re.fullmatch(r"[A-Za-z_][\w.]*", module) else None
+            if found and found not in files:
+                files.append(found)
+    reads: list[EnvRead] = []
+    for path in files:
+        tree = _parse(project, path)
+        if tree is not None:
+            reads += _EnvReads(path, tree).reads
+    return _unique(reads)
+
+
 def _unique(reads: list[EnvRead]) -> list[EnvRead]:
     """The first place each variable is read; a required read outranks an optional one."""
     unique: dict[str, EnvRead] = {}

@@ -1,7 +1,9 @@
 """The command line: parse options, call the API, print, and map errors to exit codes.
 
 Exit codes: 0 success; 1 `check` found stale files or `init`/`generate` refused to overwrite a
-person's file; 2 bad input (a one-line message naming the file); 3 a dockergen bug.
+person's file; 2 bad input (a one-line message naming the file or the flag); 3 a dockergen bug;
+141 the reader of the output went away (`dockergen inspect | head`), as for any command that
+SIGPIPE ends.
 """
 
 from __future__ import annotations
@@ -13,17 +15,24 @@ import logging
 import os
 import posixpath
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
 
-from . import __version__, api
+from . import __version__, api, console, project_template
 from .entrypoint import main_blocks
 from .facts import InspectError, ProjectFacts, printable
+from .inspectors import MODULES
+from .options import validate_flags
 from .plan import make_plan
 from .project import Project
+
+# -h as well as --help, on the group and on every command.
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+SIGPIPE_EXIT = 128 + 13  # what a shell reports for a command that SIGPIPE ended
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,23 +40,31 @@ F = TypeVar("F", bound=Callable[..., Any])
 def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        apply_verbosity()
         try:
             return func(*args, **kwargs)
         except InspectError as exc:
-            click.echo(f"dockergen: error: {exc}", err=True)
+            console.error(str(exc))
             sys.exit(2)
         except BrokenPipeError:  # `dockergen inspect | head`: the reader has what it wanted
-            sys.stderr = open(os.devnull, "w")  # noqa: SIM115  (Python reports the flush at exit otherwise)
-            sys.exit(0)
+            # What is left in stdout's buffer goes nowhere, so Python's flush at exit cannot fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(SIGPIPE_EXIT)
         except api.RefusedError as exc:
-            click.echo(str(exc.diff), err=True, nl=False)
-            click.echo(printable(f"dockergen: {exc}"), err=True)
+            console.diff(exc.diff, err=True)
+            console.problem(f"dockergen: {exc}")
             sys.exit(1)
+        except click.ClickException:  # a usage error: click prints it and exits 2
+            raise
         except Exception as exc:  # a bug: say so in one line unless asked for the traceback
             if os.environ.get("DOCKERGEN_DEBUG"):
                 raise
+            if console.verbosity() == console.VERBOSE:
+                click.echo("\n".join(map(printable, traceback.format_exc().splitlines())), err=True)
             click.echo(
-                printable(f"dockergen: internal error: {type(exc).__name__}: {exc} (DOCKERGEN_DEBUG=1 shows more)"),
+                printable(
+                    f"dockergen: internal error: {type(exc).__name__}: {exc} (-v or DOCKERGEN_DEBUG=1 shows more)"
+                ),
                 err=True,
             )
             sys.exit(3)
@@ -59,7 +76,11 @@ def plan_options(func: F) -> F:
     """Options shared by every command that plans a Dockerfile; flags beat [tool.dockergen]."""
     options = [
         click.option("--python", help="CPython minor to build for, e.g. 3.13."),
-        click.option("--manager", help="Force the package manager instead of detecting it."),
+        click.option(
+            "--manager",
+            type=click.Choice([module.NAME for module in MODULES]),
+            help="Force the package manager instead of detecting it.",
+        ),
         click.option("--entrypoint", help="Command the image runs (space-separated words)."),
         click.option("--port", type=int, help="Port the app listens on (EXPOSE)."),
         click.option("--image", help="Base image repository (default: python)."),
@@ -93,15 +114,55 @@ def plan_options(func: F) -> F:
         click.option(
             "--variants", help="GPU project: a Dockerfile for each, e.g. gpu,cpu (Dockerfile, Dockerfile.cpu)."
         ),
-        click.option("--manage", help="The outputs dockergen manages: Dockerfile,dockerignore (default: both)."),
+        click.option("--manage", help="The outputs dockergen manages: Dockerfile,dockerignore,compose (default: all)."),
+        click.option("--compose/--no-compose", default=None, help="Write compose.yaml and a dev stage too."),
+        click.option(
+            "--ci",
+            type=click.Choice(["github", "bake"]),
+            help="Also write the CI build: github (a workflow and docker-bake.hcl) or bake (docker-bake.hcl).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
+def verbosity_options(func: F) -> F:
+    """-q and -v, accepted by the group (`dockergen -q check`) and by each command (`dockergen check -q`)."""
+
+    def remember(context: click.Context, param: click.Parameter, value: bool) -> bool:
+        if value:
+            context.meta.setdefault("dockergen.flags", set()).add(param.name)
+        return value
+
+    func = click.option("-v", "--verbose", is_flag=True, callback=remember, expose_value=False, help="Say more.")(func)
+    return click.option(
+        "-q", "--quiet", is_flag=True, callback=remember, expose_value=False, help="Only errors, warnings and failures."
+    )(func)
+
+
+def apply_verbosity() -> None:
+    given = click.get_current_context().meta.get("dockergen.flags", set())
+    console.set_verbosity("quiet" in given, "verbose" in given)
+
+
+def refuse_flags(kwargs: dict[str, Any], command: str, meaningless: dict[str, str]) -> None:
+    """A flag given to a command it means nothing for is an error, not silently dropped."""
+    for key, why in meaningless.items():
+        if kwargs.get(key):
+            raise click.UsageError(f"{flag_name(key)} means nothing for `dockergen {command}`: {why}")
+
+
+def flag_name(key: str) -> str:
+    """The flag that sets a setting (for messages)."""
+    return {"groups": "--group", "extras": "--extra", "apt": "--apt-build/--apt-run"}.get(
+        key, "--" + key.replace("_", "-")
+    )
+
+
 def overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """CLI flags as settings; flags that were not given are left out so the file's values stay."""
+    """CLI flags as settings, each checked alone so that an error names its flag; flags that were
+    not given are left out so the file's values stay."""
     apt = {k: list(v) for k, v in (("build", kwargs.pop("apt_build", ())), ("run", kwargs.pop("apt_run", ()))) if v}
     env = kwargs.pop("env", ())
     for key in ("variants", "manage"):  # comma-separated lists
@@ -116,6 +177,7 @@ def overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
         out["env"] = {name: value for name, _, value in pairs}
     if apt:
         out["apt"] = apt
+    validate_flags(out, flag_name)
     return out
 
 
@@ -123,26 +185,33 @@ class EchoHandler(logging.Handler):
     """Progress from the library (e.g. `--online` look-ups) on stderr, where click prints it now."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(printable(f"dockergen: {record.getMessage()}"), err=True)
+        if record.levelno >= logging.WARNING:
+            console.warn(record.getMessage())
+        else:
+            click.echo(printable(f"dockergen: {record.getMessage()}"), err=True)
 
 
-@click.group()
-@click.version_option(__version__, prog_name="dockergen")
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="dockergen")
+@verbosity_options
 def main() -> None:
     """Write the Dockerfile an expert would write for a Python project."""
     logger = logging.getLogger("dockergen")
     if not any(isinstance(h, EchoHandler) for h in logger.handlers):
         logger.addHandler(EchoHandler())
-        logger.setLevel(logging.INFO)
 
 
 @main.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON (schema in the README).")
 @plan_options
+@verbosity_options
 @handle_errors
 def inspect(path: str, as_json: bool, **kwargs: Any) -> None:
     """Show what dockergen detects in PATH, and why."""
+    refuse_flags(
+        kwargs, "inspect", {"pin_digests": "digests are pinned in the Dockerfile that init and generate write"}
+    )
     facts = api.inspect(path, **overrides(kwargs))
     try:
         plan, plan_error = make_plan(facts), None
@@ -157,6 +226,22 @@ def inspect(path: str, as_json: bool, **kwargs: Any) -> None:
     click.echo(describe(facts))
     for line in plan.describe() if plan else [f"plan         cannot plan a Dockerfile: {plan_error}"]:
         click.echo(printable(line))
+    template = template_line(Path(path))
+    if template:
+        click.echo(printable(template))
+
+
+def template_line(root: Path) -> str | None:
+    """What the project's own template fills, or why it cannot be used (None: it has none)."""
+    try:
+        source = project_template.read(root)
+        filled = project_template.blocks(source) if source is not None else None
+    except InspectError as exc:
+        return f"template     cannot be used: {exc}"
+    if filled is None:
+        return None
+    names = [name for name in project_template.BLOCKS if name in filled]
+    return f"template     {project_template.PATH} fills {', '.join(names) or 'no block'}"
 
 
 def describe(facts: ProjectFacts) -> str:
@@ -235,7 +320,15 @@ def _write(path: str, force: bool, stdout: bool, options: dict[str, Any]) -> dic
     actions = api.write(path, force=force, **options)
     for name, action in actions.items():
         for line in f"{name}: {action}".split("\n"):  # an action's warnings are lines of their own
-            click.echo(printable(line), err=True)
+            if line.startswith("  warning: "):
+                console.warn(line.removeprefix("  warning: "))
+            else:
+                console.info(line)
+    if "ci" in options and "ci" not in Project(Path(path)).settings:
+        console.info(  # the check job runs a plain `dockergen check`, which reads the setting only
+            "dockergen: to keep the CI files checked and regenerated, add to pyproject.toml:\n"
+            f'[tool.dockergen]\nci = "{options["ci"]}"'
+        )
     return actions
 
 
@@ -243,6 +336,7 @@ def _write(path: str, force: bool, stdout: bool, options: dict[str, Any]) -> dic
 @click.argument("path", default=".", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Replace files a person wrote or edited (kept as .bak).")
 @plan_options
+@verbosity_options
 @handle_errors
 def init(path: str, force: bool, **kwargs: Any) -> None:
     """Inspect PATH and write its Dockerfile and .dockerignore."""
@@ -253,9 +347,9 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
         if command:
             options["entrypoint"] = command
             facts, plan = api.plan(path, **options)
-    click.echo(describe(facts), err=True)
+    console.info(describe(facts))
     for line in plan.describe():
-        click.echo(printable(line), err=True)
+        console.info(line)
     actions = _write(path, force, False, options) or {}
     owned = [name for name, action in actions.items() if action.startswith("owned") and "Dockerfile" in name]
     if owned:  # init is asked for a Dockerfile: show the one it would write against the person's
@@ -265,16 +359,19 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
             diff = difflib.unified_diff(
                 theirs.splitlines(True), generated.get(name, "").splitlines(True), f"a/{name}", f"b/{name} (dockergen)"
             )
-            click.echo("".join(printable(line.rstrip("\n")) + "\n" for line in diff), nl=False)
+            console.diff("".join(diff))
     tag = (facts.name if facts.name.isidentifier() or facts.name.replace("-", "").isalnum() else "app").lower()
     for n, (name, variant) in enumerate(api.dockerfile_names(facts.settings)):
         # The build context stays the project: a Dockerfile elsewhere is named with -f.
         dockerfile = "" if name == "Dockerfile" else f"-f {posixpath.normpath(posixpath.join(path, name))} "
         build = f"docker build {dockerfile}-t {tag}{f':{variant}' if n else ''} {path}"
-        click.echo(f"\nNext: {build}" if n == 0 else f"      {build}  (the {variant} variant)", err=True)
+        console.info(f"\nNext: {build}" if n == 0 else f"      {build}  (the {variant} variant)")
+    if actions.get("compose.yaml", "").startswith(("created", "updated", "unchanged", "replaced")):
+        dev = "up --wait  (or `docker compose watch`: edits reach the running app)"
+        console.info(f"Dev:  docker compose {dev if plan.runner.port else 'run --rm app'}")
     if facts.run_env:  # names the variables' own grammar allows: nothing to escape
         flags = " ".join(f"-e {read.name}=..." for read in facts.run_env)
-        click.echo(f"Then: docker run {flags} {tag.lower()}  (the app requires them at run time)", err=True)
+        console.info(f"Then: docker run {flags} {tag.lower()}  (the app requires them at run time)")
 
 
 @main.command()
@@ -282,6 +379,7 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
 @click.option("--force", is_flag=True, help="Replace files a person wrote or edited (kept as .bak).")
 @click.option("--stdout", is_flag=True, help="Print the Dockerfile instead of writing files.")
 @plan_options
+@verbosity_options
 @handle_errors
 def generate(path: str, force: bool, stdout: bool, **kwargs: Any) -> None:
     """Regenerate the Dockerfile and .dockerignore after the project changed."""
@@ -291,46 +389,79 @@ def generate(path: str, force: bool, stdout: bool, **kwargs: Any) -> None:
 @main.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False))
 @click.option("--strict", is_flag=True, help="Fail on files the team owns too (no dockergen header, or not managed).")
+@click.option("--json", "as_json", is_flag=True, help="Print each file's status as JSON (schema in the README).")
 @plan_options
+@verbosity_options
 @handle_errors
-def check(path: str, strict: bool, **kwargs: Any) -> None:
+def check(path: str, strict: bool, as_json: bool, **kwargs: Any) -> None:
     """Exit 1 (with a diff) when the committed files differ from what would be generated now.
 
     A file the team owns (no dockergen header, or left out of the `manage` setting) is reported and
     not checked; --strict fails on it."""
-    statuses = api.status(path, **overrides(kwargs))
-    for item in statuses:
-        if item.state == "owned":
-            click.echo(printable(f"dockergen: {item.name} is yours ({item.reason}): owned, not checked"), err=True)
-            for line in filter(None, item.diff.split("\n")):
-                click.echo(printable(f"dockergen: warning: {line}"), err=True)
+    refuse_flags(kwargs, "check", {"online": "check stays offline, so that its answer depends on the commit alone"})
+    options = overrides(kwargs)
+    statuses = api.status(path, **options)
     problems = [s for s in statuses if s.state not in ("current", "owned")]
-    for item in problems:
-        if item.state == "stale-lock":
-            click.echo(f"dockergen: {item.diff}: the locked install step will fail until it is fixed", err=True)
-            continue
-        click.echo(item.diff, nl=False)
-        hint = {
-            "missing": "missing: run `dockergen init`",
-            "stale": f"stale: {item.reason}; `dockergen generate` removes it"
-            if item.reason
-            else "stale: run `dockergen generate`",
-            "edited": "edited by hand since dockergen wrote it (its header says it is dockergen's): "
-            "`dockergen generate --force` replaces it (kept as .bak); to keep your edits, delete its four "
-            "header lines and dockergen leaves it to you",
-        }[item.state]
-        click.echo(printable(f"dockergen: {item.name} is {hint}"), err=True)
     owned = [s.name for s in statuses if s.state == "owned"] if strict else []
-    if owned:
-        click.echo(
-            printable(f"dockergen: --strict: {', '.join(owned)} {'is' if len(owned) == 1 else 'are'} not dockergen's"),
-            err=True,
-        )
+    if as_json:
+        click.echo(json.dumps(check_json(path, options, statuses, failed=bool(problems or owned)), indent=2))
+    else:
+        report_check(statuses, problems, owned)
     if problems or owned:
         sys.exit(1)
+
+
+HINTS = {
+    "missing": "missing: run `dockergen init`",
+    "stale": "stale: run `dockergen generate`",
+    "edited": "edited by hand since dockergen wrote it (its header says it is dockergen's): "
+    "`dockergen generate --force` replaces it (kept as .bak); to keep your edits, delete its four "
+    "header lines and dockergen leaves it to you",
+}
+
+
+def report_check(statuses: list[api.FileStatus], problems: list[api.FileStatus], owned: list[str]) -> None:
+    """`check` for a person: each diff on stdout, what it means on stderr."""
+    for item in statuses:
+        if item.state == "owned":
+            console.info(f"dockergen: {item.name} is yours ({item.reason}): owned, not checked")
+            for line in filter(None, item.diff.split("\n")):
+                console.warn(line)
+    for item in problems:
+        if item.state == "stale-lock":
+            console.problem(f"dockergen: {item.diff}: the locked install step will fail until it is fixed")
+            continue
+        console.diff(item.diff)
+        hint = f"stale: {item.reason}; `dockergen generate` removes it" if item.reason else HINTS[item.state]
+        console.problem(f"dockergen: {item.name} is {hint}")
+    if owned:
+        console.problem(f"dockergen: --strict: {', '.join(owned)} {'is' if len(owned) == 1 else 'are'} not dockergen's")
+    if problems or owned:
+        return
     current = [s.name for s in statuses if s.state == "current"]
     if current:
         names = " and ".join([", ".join(current[:-1]), current[-1]] if len(current) > 2 else current)
-        click.echo(printable(f"dockergen: {names} {'is' if len(current) == 1 else 'are'} current"), err=True)
+        console.info(f"dockergen: {names} {'is' if len(current) == 1 else 'are'} current")
     else:
-        click.echo("dockergen: nothing to check: every output is the team's", err=True)
+        console.info("dockergen: nothing to check: every output is the team's")
+
+
+def check_json(path: str, options: dict[str, Any], statuses: list[api.FileStatus], failed: bool) -> dict[str, Any]:
+    """`check --json` (README: check --json schema, version 1): a stable shape for CI and editors."""
+    facts = api.inspect(path, **options)
+    lock = None
+    if facts.lock_file:
+        state = {True: "current", False: "stale", None: "unchecked"}[facts.lock_consistent]
+        lock = {"path": facts.lock_file, "status": state, "reason": facts.lock_note or ""}
+    files = [
+        {
+            "path": item.name,
+            "status": item.state,
+            "reason": item.reason,
+            "diff": item.diff if item.state != "owned" else "",
+            "warnings": item.diff.splitlines() if item.state == "owned" else [],
+        }
+        for item in statuses
+        if item.state != "stale-lock"
+    ]
+    return {"version": 1, "ok": not failed, "lock": lock, "files": files}

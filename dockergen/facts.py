@@ -222,6 +222,7 @@ class ManagerFacts:
     lock_consistent: bool | None = None  # None: the format does not let us tell
     lock_note: str = ""
     inputs: list[str] = field(default_factory=list)  # files the dependency install needs
+    install_files: list[str] = field(default_factory=list)  # what `pip install -r` reads, when not the lock itself
     requirements: list[Requirement] = field(default_factory=list)
     packages: list[LockedPackage] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)  # non-default groups the manifest declares
@@ -275,6 +276,7 @@ class ProjectFacts:
     entrypoint_candidates: tuple[Entrypoint, ...] = ()  # every command seen, in precedence order
     external: dict[str, tuple[str, ...]] = field(default_factory=dict)  # PEP 725 [external]
     project_line: str | None = None  # the main requirements file installs the project itself: '-e .', '.[x]'
+    install_files: tuple[str, ...] = ()  # what `pip install -r` reads, when not the lock itself
     local_paths: tuple[tuple[str, str], ...] = ()  # (requirements file, other path installed from the tree)
     version_variable: str | None = None  # the version comes from git: the build backend reads this instead
     build_requires: tuple[str, ...] = ()  # [build-system] requires, normalized names
@@ -287,8 +289,10 @@ class ProjectFacts:
     django: DjangoFacts | None = None  # manage.py at the root
     translations: Translations | None = None  # .po catalogs in the tree
     env_reads: tuple[EnvRead, ...] = ()  # variables the Django settings read with no default
+    code_env_reads: tuple[EnvRead, ...] = ()  # variables the app's own modules read (compose.yaml wires them)
     asset_dirs: tuple[AssetDir, ...] = ()  # static files, templates...: may get layers of their own
     previous_app_parts: tuple[tuple[str, ...], ...] = ()  # the app layers the Dockerfile in the tree has
+    source_url: str | None = None  # [project.urls] Source or Repository: the image's source label
     notes: tuple[str, ...] = ()
 
     @property

@@ -213,16 +213,7 @@ def native_needs(
         entry = table().get(package.name)
         if entry is None:
             if built and package.source.kind == "registry" and package.files:
-                needs.append(
-                    NativeNeed(
-                        package.name,
-                        package.version,
-                        True,
-                        ("gcc",),
-                        (),
-                        reason + " (not in the table: a compiler only)",
-                    )
-                )
+                needs.append(_unknown_build(package, reason))
             continue
         lists = _entry_lists(entry, debian)
         maybe = not built and not package.files and bool(lists["build"]) and package.source.kind == "registry"
@@ -234,6 +225,26 @@ def native_needs(
         if build or run or maybe:
             needs.append(NativeNeed(package.name, package.version, built, build, run, reason, linked, maybe))
     return needs
+
+
+def _unknown_build(package: LockedPackage, reason: str) -> NativeNeed:
+    """A package the table does not know, compiled from its sdist. With a wheel for some platform
+    it has compiled modules: a compiler, and a warning. With no wheel, or only wheels for any
+    platform (langdetect's py2-none-any), it is pure Python, published as an sdist for the target
+    (packages with C extensions ship platform wheels, or are in the table): it builds with Python
+    alone, in the slim builder."""
+    if any(tag.platform != "any" for wheel in package.wheels for tag in wheel_tags(wheel)):
+        why = reason + " (not in the table: a compiler only)"
+        return NativeNeed(package.name, package.version, True, ("gcc",), (), why)
+    return NativeNeed(
+        package.name,
+        package.version,
+        True,
+        (),
+        (),
+        "pure Python (no platform wheel), not in the native table: its sdist builds with no compiler "
+        '(if it compiles, add its packages to [tool.dockergen.apt] build, e.g. ["gcc"])',
+    )
 
 
 def build_system_needs(requires: tuple[str, ...], debian: str) -> list[NativeNeed]:

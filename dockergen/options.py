@@ -42,8 +42,22 @@ MAX_BUILD_STEPS = 32
 OUTPUT_SEGMENT = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.+-]{0,127}$")
 MAX_OUTPUT_DEPTH = 8
 # The outputs dockergen may manage; a file left out of `manage` is the team's.
-Managed = Literal["Dockerfile", "dockerignore"]
-MANAGED: tuple[Managed, ...] = ("Dockerfile", "dockerignore")
+Managed = Literal["Dockerfile", "dockerignore", "compose"]
+MANAGED: tuple[Managed, ...] = ("Dockerfile", "dockerignore", "compose")
+# The CI files dockergen writes (dockergen/ci.py): a GitHub workflow and docker-bake.hcl, or the bake file only.
+Ci = Literal["github", "bake"]
+CI: tuple[Ci, ...] = ("github", "bake")
+# A label key: lower-case reverse-DNS words (OCI annotation rules), as `docker inspect` shows them.
+LABEL_KEY = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+){0,31}$")
+# Namespaces Docker keeps for itself, and the keys the Dockerfile fills from build arguments.
+RESERVED_LABEL_PREFIXES = ("com.docker.", "io.docker.", "org.dockerproject.")
+ARG_LABELS = {"org.opencontainers.image.version": "VERSION", "org.opencontainers.image.revision": "REVISION"}
+MAX_LABELS = 32
+# A URL in a label, written double-quoted: https only, no quote, backslash, $, backtick or space.
+LABEL_URL = re.compile(r"^https://[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%!&()*+,;=:@/-]{0,1024})?$")
+MAX_COPIES = 32
+# The health check's HTTP path: what urllib sends as it is, with no quote, backslash, $ or space.
+HEALTH_PATH = re.compile(r"^/[A-Za-z0-9._~%!&()*+,;=:@/?-]{0,255}$")
 
 
 def _string(key: str, value: Any, pattern: re.Pattern[str], what: str) -> str:
@@ -61,13 +75,14 @@ def _words(key: str, value: Any) -> list[str]:
     return [_string(key, w, COMMAND_WORD, "command word (letters, digits and ._/:=@%+,-[]{}() only)") for w in words]
 
 
-def _build(value: Any) -> list[list[str]]:
-    """Build steps: each a command (a string of words, or a list of words) run with every word shell-quoted."""
+def _commands(key: str, value: Any) -> list[list[str]]:
+    """Commands (each a string of words, or a list of words), run with every word shell-quoted:
+    the build setting's and the runner_steps setting's."""
     if not isinstance(value, list) or len(value) > MAX_BUILD_STEPS:
         raise InspectError(
-            "pyproject.toml", f"[tool.dockergen] build must be a list of at most {MAX_BUILD_STEPS} commands"
+            "pyproject.toml", f"[tool.dockergen] {key} must be a list of at most {MAX_BUILD_STEPS} commands"
         )
-    return [_words(f"build[{n}]", command) for n, command in enumerate(value)]
+    return [_words(f"{key}[{n}]", command) for n, command in enumerate(value)]
 
 
 def _env(value: Any) -> dict[str, str]:
@@ -86,21 +101,26 @@ def _env(value: Any) -> dict[str, str]:
                 f"[tool.dockergen] env: {name} looks like a secret, which ENV would write into the image for "
                 f"anyone who pulls it: pass it at run time (docker run -e {name}=...)",
             )
-        if not isinstance(text, str) or not ENV_VALUE.fullmatch(text):
-            raise InspectError(
-                "pyproject.toml",
-                f"[tool.dockergen] env: {name} = {text!r} must be a string of printable characters "
-                "without quotes, backslashes, $ or backticks",
-            )
-        out[name] = text
+        out[name] = _quoted_value("env", name, text)
     return out
 
 
-def _output(value: Any) -> str:
-    """The Dockerfile's path, relative to the project root (the build context stays the root)."""
-    bad = f"[tool.dockergen] output = {value!r}"
+def _quoted_value(setting: str, key: str, text: Any) -> str:
+    """A value written double-quoted into the Dockerfile (ENV, LABEL): nothing that ends the quotes
+    or expands there."""
+    if not isinstance(text, str) or not ENV_VALUE.fullmatch(text):
+        raise InspectError(
+            "pyproject.toml",
+            f"[tool.dockergen] {setting}: {key} = {text!r} must be a string of printable characters "
+            "without quotes, backslashes, $ or backticks",
+        )
+    return text
+
+
+def _relative_path(bad: str, value: Any, example: str) -> str:
+    """A relative path inside the project that a Dockerfile may name as it is: plain names joined by /."""
     if not isinstance(value, str):
-        raise InspectError("pyproject.toml", f"{bad} must be a relative path like 'docker/Dockerfile'")
+        raise InspectError("pyproject.toml", f"{bad} must be a relative path like {example!r}")
     segments = value.split("/")
     if len(segments) > MAX_OUTPUT_DEPTH or not all(
         OUTPUT_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments
@@ -110,9 +130,73 @@ def _output(value: Any) -> str:
             f"{bad} is not a relative path inside the project (at most {MAX_OUTPUT_DEPTH} names of letters, digits "
             "and ._+- each, joined by /; no . or .. and no leading /)",
         )
-    last = segments[-1]
+    return value
+
+
+def _output(value: Any) -> str:
+    """The Dockerfile's path, relative to the project root (the build context stays the root)."""
+    bad = f"[tool.dockergen] output = {value!r}"
+    path = _relative_path(bad, value, "docker/Dockerfile")
+    last = path.split("/")[-1]
     if last.endswith(".dockerignore") or re.search(r"\.bak(?:\.[0-9]+)?$", last):
         raise InspectError("pyproject.toml", f"{bad} is the name of an ignore file or a backup, not a Dockerfile")
+    return path
+
+
+def _copy(value: Any) -> list[str]:
+    """Files or directories of the project the runner's /app must hold, besides what it has."""
+    if not isinstance(value, list) or len(value) > MAX_COPIES:
+        raise InspectError(
+            "pyproject.toml", f"[tool.dockergen] copy must be a list of at most {MAX_COPIES} relative paths"
+        )
+    paths = [_relative_path(f"[tool.dockergen] copy: {path!r}", path, "config/") for path in value]
+    if len(set(paths)) < len(paths):
+        raise InspectError("pyproject.toml", "[tool.dockergen] copy names a path twice")
+    return paths
+
+
+def _labels(value: Any) -> dict[str, str]:
+    """Image labels: `true` for the OCI ones dockergen fills (source, version, revision), or a
+    table of "key" = "value" to add to them."""
+    if value is True:
+        return {}
+    if not isinstance(value, dict) or len(value) > MAX_LABELS:
+        raise InspectError(
+            "pyproject.toml",
+            f'[tool.dockergen] labels must be true, or a table of at most {MAX_LABELS} "key" = "value"',
+        )
+    out = {}
+    for key, text in value.items():
+        if not isinstance(key, str) or not LABEL_KEY.fullmatch(key):
+            raise InspectError(
+                "pyproject.toml",
+                f"[tool.dockergen] labels: {key!r} is not a label key (lower-case words of a-z, 0-9 and -, "
+                "joined by dots: org.opencontainers.image.licenses)",
+            )
+        if key.startswith(RESERVED_LABEL_PREFIXES):
+            raise InspectError("pyproject.toml", f"[tool.dockergen] labels: {key} is in a namespace Docker reserves")
+        if key in ARG_LABELS:
+            raise InspectError(
+                "pyproject.toml",
+                f"[tool.dockergen] labels: {key} comes from a build argument: docker build --build-arg "
+                f"{ARG_LABELS[key]}=...",
+            )
+        if key == "org.opencontainers.image.source" and not (isinstance(text, str) and LABEL_URL.fullmatch(text)):
+            raise InspectError("pyproject.toml", f"[tool.dockergen] labels: {key} = {text!r} is not an https URL")
+        out[key] = _quoted_value("labels", key, text)
+    return out
+
+
+def _healthcheck(value: Any) -> str | bool:
+    """False: no HEALTHCHECK; an HTTP path ("/health"): a GET on the app's port must succeed."""
+    if value is False or value == "off":
+        return False
+    if not isinstance(value, str) or not HEALTH_PATH.fullmatch(value):
+        raise InspectError(
+            "pyproject.toml",
+            f"[tool.dockergen] healthcheck = {value!r} must be false, or an HTTP path like '/health' (no quotes, "
+            "spaces, backslashes or $)",
+        )
     return value
 
 
@@ -188,6 +272,12 @@ class Settings(TypedDict, total=False):
     output: str
     variants: list[Variant]
     manage: list[Managed]
+    ci: Ci
+    labels: dict[str, str]
+    copy: list[str]
+    healthcheck: str | bool
+    runner_steps: list[list[str]]
+    compose: bool
 
 
 VALIDATORS: dict[str, Callable[[Any], object]] = {
@@ -208,11 +298,17 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "variant": lambda v: _choice("variant", v, VARIANTS),
     "layers": lambda v: _int("layers", v, 1, 64),
     "app_layers": lambda v: _int("app_layers", v, 1, 16),
-    "build": _build,
+    "build": lambda v: _commands("build", v),
     "env": _env,
     "output": _output,
     "variants": lambda v: _unique_choices("variants", v, VARIANTS, 1),
     "manage": lambda v: _unique_choices("manage", v, MANAGED, 0),
+    "ci": lambda v: _choice("ci", v, CI),
+    "labels": _labels,
+    "copy": _copy,
+    "healthcheck": _healthcheck,
+    "runner_steps": lambda v: _commands("runner_steps", v),
+    "compose": lambda v: _bool("compose", v),
 }
 
 
@@ -229,3 +325,20 @@ def validate_settings(settings: dict[str, Any]) -> Settings:
         )
     # Each validator returns its key's type in Settings, which mypy cannot follow through the table.
     return cast(Settings, {key: VALIDATORS[key](value) for key, value in settings.items()})
+
+
+# What a validator's message starts with, naming the [tool.dockergen] key: a flag's error names the flag instead.
+SETTING_PREFIX = re.compile(r"^\[tool\.dockergen\] [a-z_]+(?:\.[a-z]+|\[[0-9]+\])?(?: = |: | )?")
+
+
+def validate_flags(flags: dict[str, Any], flag_name: Callable[[str], str]) -> None:
+    """Check the command line's values alone, before they are merged with [tool.dockergen], so a
+    bad one is reported as the flag's (flag_name(key)), not as pyproject.toml's."""
+    for key, value in flags.items():
+        validator = VALIDATORS.get(key)
+        if validator is None:  # a flag that is not a setting (--online, --pin-digests)
+            continue
+        try:
+            validator(value)
+        except InspectError as exc:
+            raise InspectError(flag_name(key), SETTING_PREFIX.sub("", exc.problem)) from None

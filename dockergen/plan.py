@@ -12,11 +12,12 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .compose import ComposePlan, plan_compose
 from .cuda import GpuNeed, detect_gpu
 from .cuda import data as cuda_data
 from .facts import AssetDir, Entrypoint, EnvRead, InspectError, LockedPackage, ProjectFacts
@@ -33,7 +34,7 @@ from .native import (
     native_needs,
     wheel_bytes,
 )
-from .options import APT_NAME, COMMAND_WORD
+from .options import APT_NAME, ARG_LABELS, COMMAND_WORD, ENV_VALUE, LABEL_URL
 from .project import ASSET_MIN_BYTES, ASSET_NAMES, data_toml
 
 VENV = "/opt/venv"
@@ -94,7 +95,7 @@ class DepsStep:
     writable_inputs: tuple[str, ...]  # of them, path package directories mounted read-write: a build writes there
     lock_file: str | None
     drops_project_line: bool  # the requirements file installs the project itself ('-e .'): a copy without it
-    requirements_file: str | None  # what `pip install -r` reads: the lock, or that copy
+    requirements_files: tuple[str, ...]  # `pip install -r` reads: the lock, that copy, or the runtime ones it includes
     declared: tuple[str, ...]  # specs installed by name: no lock, or a package's own beside plain requirements
     require_hashes: bool  # every package installed has hashes in the lock
     frozen: bool  # the lock was found current here: installed as it is (uv --frozen; pipenv sync, no verify)
@@ -107,6 +108,7 @@ class DepsStep:
     cpu_torch: tuple[str, ...]  # "torch==2.9.1" specs installed from the PyTorch CPU index
     cpu_index: str
     private_indexes: tuple[str, ...]  # index URLs other than PyPI: a netrc secret is mounted for them
+    dev: bool = False  # the dev stage's install (compose.yaml): the development groups too, as the manager selects them
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,14 @@ class LibraryScan:
 
 
 @dataclass(frozen=True)
+class ImageLabels:
+    """The runner's LABELs (the labels setting): fixed values, and those build arguments fill."""
+
+    fixed: tuple[tuple[str, str], ...]  # (key, value): the setting's, and the source from [project.urls]
+    from_args: tuple[tuple[str, str], ...]  # (key, ARG name): the version and the revision
+
+
+@dataclass(frozen=True)
 class Runner:
     """The `runner` stage: a slim image with only what runs the app."""
 
@@ -142,6 +152,11 @@ class Runner:
     gpu_env: bool  # the NVIDIA Container Toolkit's variables: the image uses the host's GPUs
     env: tuple[tuple[str, str], ...] = ()  # the env setting: non-secret defaults in ENV
     needs_env: tuple[str, ...] = ()  # variables the app requires at run time that the image does not set
+    health_path: str | None = None  # the healthcheck setting's HTTP path (None: a TCP connect, or no probe)
+    health_off: bool = False  # the healthcheck setting turns the probe off
+    steps: tuple[tuple[str, ...], ...] = ()  # the runner_steps setting: run as root before the app directory
+    copies: tuple[str, ...] = ()  # the copy setting's paths, copied to /app (none when the tree is copied whole)
+    labels: ImageLabels | None = None  # None: no labels setting
 
 
 @dataclass(frozen=True)
@@ -298,10 +313,16 @@ class BuildPlan:
     gpu: GpuNeed | None
     variant: str
     reasons: tuple[str, ...]
+    compose: ComposePlan | None = None  # None: no compose.yaml, and no dev stage in the Dockerfile
 
     @property
     def venv(self) -> str:
         return VENV
+
+    def dev_plan(self) -> BuildPlan:
+        """This plan with the dev stage's dependency step: the development groups installed too."""
+        groups = self.compose.dev.groups if self.compose else ()
+        return replace(self, deps=replace(self.deps, groups=(*self.deps.groups, *groups), dev=bool(groups)))
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -326,6 +347,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     refuse_written_secrets(facts)
     debian, debian_reason = debian_release(facts)
     reasons = [f"Python {facts.python.version}: {facts.python.reasons[0]}", f"Debian {debian}: {debian_reason}"]
+    reasons += [reason for reason in facts.python.reasons[1:] if reason.startswith("WARNING")]
     needs, links_own, gpu, gpu_choice = plan_native(facts, traits, debian, reasons)
     base = plan_base(facts, needs, gpu_choice)
     entry = plan_entrypoint(facts, reasons)
@@ -334,25 +356,31 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
     libraries = plan_libraries(facts, needs, links_own, reasons)
     runner = plan_runner(facts, entry, needs, libraries, gpu, reasons)
     app = plan_app(facts, runner, project is not None, reasons)
+    images = plan_images(facts, traits, debian, needs, base, deps, project, gpu_choice, reasons)
+    layers = plan_layers(facts, traits, debian, reasons)
+    context = plan_context(facts, deps, runner, reasons)
+    app_layers = plan_app_layers(facts, runner, app, reasons)
+    compose = plan_compose(facts, runner.command, runner.port, runner.healthcheck, reasons)
     return BuildPlan(
         manager=facts.manager,
         python=facts.python.version,
         debian=debian,
-        images=plan_images(facts, traits, debian, needs, base, deps, project, gpu_choice, reasons),
+        images=images,
         base=base,
         deps=deps,
         project=project,
         libraries=libraries,
         runner=runner,
-        layers=plan_layers(facts, traits, debian, reasons),
-        context=plan_context(facts, deps, runner, reasons),
+        layers=layers,
+        context=context,
         app=app,
-        app_layers=plan_app_layers(facts, runner, app, reasons),
+        app_layers=app_layers,
         syntax=bool(facts.settings.get("syntax", False)),
         native=tuple(needs),
         gpu=gpu,
         variant=facts.settings.get("variant", "gpu"),
         reasons=tuple(reasons),
+        compose=compose,
     )
 
 
@@ -468,7 +496,7 @@ def plan_base(facts: ProjectFacts, needs: list[NativeNeed], choice: GpuChoice) -
     from_git = _from_git(facts, choice)
     extra = facts.settings.get("apt", {}).get("build", [])
     apt = _apt([p for n in needs for p in n.build] + extra + (["git"] if from_git else []), "the builder")
-    return BuilderBase(apt=apt, apt_for=(*(n.package for n in needs if n.built), *from_git) if apt else ())
+    return BuilderBase(apt=apt, apt_for=(*(n.package for n in needs if n.built and n.build), *from_git) if apt else ())
 
 
 def plan_images(
@@ -489,14 +517,18 @@ def plan_images(
     if base.apt or maybe:
         builder = f"{image}:{python}-{debian}"
         from_git = _from_git(facts, choice)
-        compiled = ", ".join(n.package for n in needs if n.built)
+        compiled = ", ".join(n.package for n in needs if n.built and n.build)
         why = [f"compiling needs {compiled}"] if compiled else []
         why += [f"{', '.join(maybe)} may compile (wheel coverage unknown)"] if maybe else []
         why += [f"git clones {', '.join(from_git)}"] if from_git else []
         reasons.append(f"full {image} image for the builder: {'; '.join(why) or 'extra build packages'}")
     else:
         builder = runner
-        reasons.append("slim builder: every locked package has a wheel for the target")
+        pure = [n.package for n in needs if n.built and not n.build]
+        reasons.append(
+            "slim builder: every locked package has a wheel for the target"
+            + (f", or is a pure-Python sdist that builds with Python alone ({', '.join(pure)})" if pure else "")
+        )
     if choice.toolkit_images:
         builder, runner = choice.toolkit_images
     if project and not traits.uv:
@@ -527,7 +559,7 @@ def plan_deps(facts: ProjectFacts, traits: InstallTraits, choice: GpuChoice, rea
         writable_inputs=tuple(path for _, path in facts.path_packages if path in facts.inputs),
         lock_file=facts.lock_file,
         drops_project_line=drops_project_line,
-        requirements_file=WITHOUT_PROJECT if drops_project_line else facts.lock_file,
+        requirements_files=_requirements_files(facts, drops_project_line, reasons),
         declared=_declared_specs(facts, traits),
         require_hashes=hashed,
         frozen=_frozen(facts, traits, reasons),
@@ -541,6 +573,17 @@ def plan_deps(facts: ProjectFacts, traits: InstallTraits, choice: GpuChoice, rea
         cpu_index=choice.cpu_index,
         private_indexes=private,
     )
+
+
+def _requirements_files(facts: ProjectFacts, drops_project_line: bool, reasons: list[str]) -> tuple[str, ...]:
+    """The files `pip install -r` reads: the lock; a copy without the project's own line; or, for a
+    requirements.txt that only includes others, the runtime ones among them."""
+    if drops_project_line:
+        return (WITHOUT_PROJECT,)
+    if facts.install_files:
+        reasons.append(f"installs {', '.join(facts.install_files)}: the runtime files {facts.lock_file} includes")
+        return facts.install_files
+    return (facts.lock_file,) if facts.lock_file else ()
 
 
 def _tool(traits: InstallTraits, installs_export: bool) -> Tool | None:
@@ -708,13 +751,19 @@ def plan_runner(
 ) -> Runner:
     settings = facts.settings
     port = settings.get("port") or entry.port
-    healthcheck = port is not None and (
-        entry.kind in WEB_KINDS or (entry.kind == "procfile" and entry.port is not None)
+    health_path = _health_path(settings.get("healthcheck"), port, reasons)
+    healthcheck = health_path is not None or (
+        port is not None
+        and "healthcheck" not in settings
+        and (entry.kind in WEB_KINDS or (entry.kind == "procfile" and entry.port is not None))
     )
-    if healthcheck:
+    if healthcheck and health_path is None:
         reasons.append(f"HEALTHCHECK: {entry.kind} app listening on port {port} (TCP connect with the image's Python)")
     apt = _apt([p for n in needs for p in n.run] + settings.get("apt", {}).get("run", []), "the runner")
     app_directory = _app_directory(facts, entry, reasons)
+    copies = tuple(settings.get("copy", []))
+    if copies and app_directory:
+        reasons.append(f"copy setting: {', '.join(copies)} already in /app with the tree (kept in the build context)")
     state_dirs = facts.state_dirs if app_directory else ()
     if state_dirs:
         reasons.append(
@@ -734,6 +783,11 @@ def plan_runner(
         gpu_env=gpu is not None and settings.get("variant", "gpu") == "gpu",
         env=tuple(settings.get("env", {}).items()),
         needs_env=tuple(dict.fromkeys(read.name for read in facts.run_env)),
+        health_path=health_path,
+        health_off=settings.get("healthcheck") is False,
+        steps=tuple(tuple(words) for words in settings.get("runner_steps", [])),
+        copies=() if app_directory else copies,
+        labels=plan_labels(facts, reasons),
     )
 
 
@@ -768,11 +822,51 @@ def plan_layers(facts: ProjectFacts, traits: InstallTraits, debian: str, reasons
     return Layers(DEFAULT_LAYERS, min(MAX_OWN_LAYERS, (DEFAULT_LAYERS - 1) // 2))
 
 
+def _health_path(setting: str | bool | None, port: int | None, reasons: list[str]) -> str | None:
+    """The healthcheck setting: an HTTP path probed on the app's port, or (false) no probe."""
+    if setting is False:
+        reasons.append("healthcheck setting: no HEALTHCHECK")
+        return None
+    if not isinstance(setting, str):
+        return None
+    if port is None:
+        raise InspectError(
+            "pyproject.toml",
+            f"[tool.dockergen] healthcheck = {setting!r} probes the app's port, and none is known: set port",
+        )
+    reasons.append(f"HEALTHCHECK: GET {setting} on port {port} must answer 2xx or 3xx (urllib, the image's Python)")
+    return setting
+
+
+def plan_labels(facts: ProjectFacts, reasons: list[str]) -> ImageLabels | None:
+    """OCI labels: the setting's, the source repository from [project.urls] unless the setting
+    gives one, and the version and revision from build arguments (known only when CI builds)."""
+    if "labels" not in facts.settings:
+        return None
+    fixed = dict(facts.settings["labels"])
+    source, url = "org.opencontainers.image.source", facts.source_url
+    if source not in fixed and url is not None:
+        if LABEL_URL.fullmatch(url) and ENV_VALUE.fullmatch(url):
+            fixed = {source: url, **fixed}
+            reasons.append(f"label {source} from [project.urls]: {url}")
+        else:
+            reasons.append(
+                f"WARNING label {source} not set: [project.urls] names {url!r}, which is not an https URL "
+                "dockergen writes; give it in labels"
+            )
+    return ImageLabels(fixed=tuple(fixed.items()), from_args=tuple(ARG_LABELS.items()))
+
+
 def plan_context(facts: ProjectFacts, deps: DepsStep, runner: Runner, reasons: list[str]) -> BuildContext:
     """Test and docs directories leave the build context unless the dependency step reads a file
     in them or the command names one: no stage builds from them, and the image does not carry them."""
     named = (*deps.inputs, *runner.command, *facts.scripts.values())
-    excluded = tuple(d for d in facts.unneeded_dirs if not any(word.startswith(f"{d}/") for word in named))
+    copies = facts.settings.get("copy", [])
+    excluded = tuple(
+        d
+        for d in facts.unneeded_dirs
+        if not any(word.startswith(f"{d}/") for word in (*named, *copies)) and d not in copies
+    )
     if excluded:
         reasons.append(f"left out of the build context and the image: {', '.join(d + '/' for d in excluded)}")
     return BuildContext(excluded=excluded)

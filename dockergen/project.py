@@ -86,6 +86,14 @@ class Project:
             raise InspectError(rel, LEADS_NOWHERE)
         return path.is_file()
 
+    def has_path(self, rel: str) -> bool:
+        """Whether rel is a file or a directory of the project; a link that leads outside is refused."""
+        if self._named_outside(rel) or not os.path.lexists(self.root / rel):
+            return False
+        if self._leads_outside(rel):
+            raise InspectError(rel, "is a symbolic link that leads outside the project: not read")
+        return (self.root / rel).is_file() or (self.root / rel).is_dir()
+
     def glob(self, pattern: str) -> list[str]:
         found = (p.relative_to(self.root).as_posix() for p in self.root.glob(pattern) if p.is_file())
         return sorted(rel for rel in found if not self._leads_outside(rel))
@@ -229,11 +237,30 @@ def pep621_requirements(project: Project) -> list[Requirement]:
     groups = expect(
         (project.pyproject or {}).get("dependency-groups", {}), dict, "pyproject.toml", "[dependency-groups]"
     )
-    for group, items in groups.items():
-        for item in expect(items, list, "pyproject.toml", f"dependency-groups.{group}"):
-            if isinstance(item, str):
-                reqs.append(parse_requirement(item, "pyproject.toml", group))
+    for group in groups:
+        reqs += [parse_requirement(item, "pyproject.toml", group) for item in dependency_group(groups, group)]
     return reqs
+
+
+def dependency_group(groups: dict[str, Any], name: str, seen: tuple[str, ...] = ()) -> list[str]:
+    """A PEP 735 group's requirement strings, with its `{include-group = "..."}` entries replaced
+    by what those groups hold (names compared normalized, as the PEP says)."""
+    table = {normalize(str(key)): value for key, value in groups.items()}
+    key = normalize(name)
+    where = "[dependency-groups]"
+    if key in seen:
+        raise InspectError("pyproject.toml", f"{where} {' -> '.join((*seen, key))}: a group includes itself")
+    if key not in table:
+        raise InspectError("pyproject.toml", f"{where} {seen[-1]} includes {name!r}, which is not a group")
+    out = []
+    for item in expect(table[key], list, "pyproject.toml", f"dependency-groups.{name}"):
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict) and set(item) == {"include-group"} and isinstance(item["include-group"], str):
+            out += dependency_group(groups, item["include-group"], (*seen, key))
+        else:
+            raise InspectError("pyproject.toml", f"{where} {name}: {item!r} is not a requirement or include")
+    return out
 
 
 def script_name(name: str, where: str) -> str:
@@ -254,6 +281,19 @@ def pep621_scripts(project: Project) -> dict[str, str]:
 def pep621_name(project: Project) -> str | None:
     name = project.pyproject_table("project").get("name")
     return expect(name, str, "pyproject.toml", "project.name") if name is not None else None
+
+
+# [project.urls] labels that name the source repository, normalized as the core metadata
+# specification's well-known project URLs are (lower case, no punctuation or spaces).
+SOURCE_URL_LABELS = ("source", "repository", "sourcecode", "github", "gitlab")
+
+
+def source_url(project: Project) -> str | None:
+    """The repository's URL from [project.urls], for the image's org.opencontainers.image.source."""
+    urls = project.pyproject_table("project", "urls")
+    by_label = {re.sub(r"[^a-z0-9]", "", str(label).lower()): url for label, url in urls.items()}
+    url = next((by_label[label] for label in SOURCE_URL_LABELS if label in by_label), None)
+    return url if isinstance(url, str) else None
 
 
 def requires_python(project: Project) -> list[tuple[Origin, str]]:

@@ -120,9 +120,27 @@ def choose_python(
             continue
         reasons = [f"{origin} pins {version}"] + [f"allowed by {s}" for s in satisfied] + ignored
         reasons += [f"{o} ({v}) ignored: {origin} comes first" for o, v in pins if v != version and o != origin]
-        return PythonChoice(version, tuple(reasons))
+        return PythonChoice(version, tuple(reasons + support_warnings(version, origin, today)))
     choice = _choose_unpinned(constraints, satisfied, packages, hints, today)
-    return PythonChoice(choice.version, choice.reasons + tuple(ignored))
+    where = constraints[0][0] if constraints else Origin("project")
+    warnings = support_warnings(choice.version, where, today)
+    return PythonChoice(choice.version, choice.reasons + tuple(ignored + warnings))
+
+
+def support_warnings(minor: str, origin: Origin, today: datetime.date | None = None) -> list[str]:
+    """Whether the chosen minor is out and still supported: a pin can name one that is not out yet
+    (no image exists), and an old project's constraints can leave only one past its end of life."""
+    today = today or datetime.date.today()
+    released, ends = _release_dates().get(minor), _end_of_life().get(minor)
+    if released is None or released > today:
+        due = f": its first release is due {released}" if released else ""
+        return [f"WARNING Python {minor} ({origin}) is not released yet, so no python:{minor} image exists{due}"]
+    if ends is not None and ends < today:
+        return [
+            f"WARNING Python {minor} reached its end of life on {ends}: no security fixes, and its python images are "
+            f"no longer updated; move {origin} to a supported Python"
+        ]
+    return []
 
 
 def _choose_unpinned(
@@ -228,6 +246,11 @@ def released_on(minor: str) -> datetime.date:
 @lru_cache(maxsize=1)
 def _release_dates() -> dict[str, datetime.date]:
     return dict(data_toml("python_releases.toml")["releases"])
+
+
+@lru_cache(maxsize=1)
+def _end_of_life() -> dict[str, datetime.date]:
+    return dict(data_toml("python_releases.toml")["end-of-life"])
 
 
 COMPILED_WITH = re.compile(

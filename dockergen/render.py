@@ -7,12 +7,16 @@ import re
 import shlex
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 
+from . import ci
 from .facts import InspectError
 from .plan import BuildPlan
 from .project import CONTROL
+
+E = TypeVar("E", bound=jinja2.Environment)
 
 
 def _templates_dir() -> Path:
@@ -58,18 +62,37 @@ def env_value(value: object) -> str:
     return f'"{text}"'
 
 
+def yaml_value(value: object) -> str:
+    """A YAML scalar, or a flow sequence of them: JSON's double-quoted strings are YAML's too."""
+    if isinstance(value, (tuple, list)):
+        return json.dumps([_safe(item) for item in value])
+    return json.dumps(_safe(value))
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_templates_dir())),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,  # Dockerfiles are not HTML; values are quoted by the filters below
+    return configure(
+        jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(_templates_dir())),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            autoescape=False,  # Dockerfiles are not HTML; values are quoted by the filters below
+        )
     )
+
+
+def builtin_loader() -> jinja2.FileSystemLoader:
+    """dockergen's own templates, for an environment of a project's template (project_template.py)."""
+    return jinja2.FileSystemLoader(str(_templates_dir()))
+
+
+def configure(env: E) -> E:
+    """The filters that quote values, and the scripts the templates write, in env."""
     env.filters["sh"] = shell_word
     env.filters["exec_form"] = exec_form
     env.filters["printf_lines"] = printf_lines
     env.filters["env_value"] = env_value
+    env.filters["yaml"] = yaml_value
     env.globals["split_script"] = (_templates_dir() / "split_layers.py").read_text()
     env.globals["app_split_script"] = (_templates_dir() / "split_app.py").read_text()
     env.globals["libraries_script"] = (_templates_dir() / "runtime_libs.py").read_text()
@@ -77,8 +100,32 @@ def environment() -> jinja2.Environment:
     return env
 
 
+@lru_cache(maxsize=1)
+def ci_environment() -> jinja2.Environment:
+    """For the CI files: values are [[ ]], so that GitHub's ${{ }} expressions are text, and a block
+    tag's line is dropped whole, as YAML's indentation is its syntax."""
+    env = environment().overlay(
+        trim_blocks=True, lstrip_blocks=True, variable_start_string="[[", variable_end_string="]]"
+    )
+    env.filters["ci_quote"] = ci.quoted
+    return env
+
+
+def render_ci(plan: ci.CiPlan, template: str) -> str:
+    """A CI file (templates/github-workflow.yml.j2, templates/docker-bake.hcl.j2) for the CI plan."""
+    text = ci_environment().get_template(template).render(ci=plan, dist=ci.DISTRIBUTION)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
 def render(plan: BuildPlan, template: str, **context: object) -> str:
     """The template for the plan; context holds what the plan does not (the .dockerignore's
     `dockerfiles`: where the Dockerfiles are written)."""
-    text = environment().get_template(template).render(plan=plan, **context)
+    env = environment()
+    if template.endswith(".yaml.j2"):  # YAML's indentation: block tags leave no line of their own
+        env = env.overlay(trim_blocks=True, lstrip_blocks=True)
+    return tidy(env.get_template(template).render(plan=plan, **context))
+
+
+def tidy(text: str) -> str:
+    """At most one blank line in a row, and one newline at the end."""
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"

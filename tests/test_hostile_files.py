@@ -489,9 +489,7 @@ def test_python_versions_take_ascii_digits_only(sample_copy, where, value):
     (path / ".python-version").unlink()
     if where == "setting":
         result = cli("generate", "--stdout", "--python", value, str(path))
-        assert_one_line_error(
-            result, f"pyproject.toml: [tool.dockergen] python = {value!r} is not a valid Python version like '3.13'"
-        )
+        assert_one_line_error(result, f"--python: {value!r} is not a valid Python version like '3.13'")
         return
     (path / where).write_text(("python-" if where == "runtime.txt" else "") + value + "\n")
     result = cli("generate", "--stdout", str(path))
@@ -501,9 +499,7 @@ def test_python_versions_take_ascii_digits_only(sample_copy, where, value):
 
 def test_a_cuda_setting_takes_ascii_digits_only(sample_copy):
     result = cli("generate", "--stdout", "--cuda", "١٢.٨", str(sample_copy("uv-torch")))
-    assert_one_line_error(
-        result, "pyproject.toml: [tool.dockergen] cuda = '١٢.٨' is not a valid CUDA version like '12.8'"
-    )
+    assert_one_line_error(result, "--cuda: '١٢.٨' is not a valid CUDA version like '12.8'")
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,10 @@ SETTINGS = {
     "manager": lambda p: f"uv{p}",
     "build": lambda p: [f"python manage.py {p}"],
     "env": lambda p: {f"APP{p}": "x"},
+    "labels": lambda p: {f"org.example.app{p}": "x"},
+    "copy": lambda p: [f"static{p}"],
+    "healthcheck": lambda p: f"/health{p}",
+    "runner_steps": lambda p: [f"mkdir -p /data{p}"],
 }
 CASES = [(key, make(payload)) for key, make in SETTINGS.items() for payload in PAYLOADS]
 
@@ -191,3 +195,18 @@ def test_an_accepted_build_step_adds_only_the_app_stage():
     runner = len(BASELINE) - BASELINE[::-1].index("FROM") - 1
     app_stage = ["FROM", "ENV", "WORKDIR", "COPY", "RUN"]
     assert got == BASELINE[:runner] + app_stage + BASELINE[runner:]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_label_values_are_refused_or_stay_one_quoted_value(payload):
+    """A label value lands double-quoted in LABEL, as an env value in ENV."""
+    try:
+        dockerfile = generate(SAMPLES / "pdm-flask", labels={"org.example.mode": payload})["Dockerfile"]
+    except InspectError as error:
+        assert "[tool.dockergen] labels: org.example.mode" in str(error)
+        assert re.search(r"[\x00-\x1f\x7f\\\"'$`]", payload), f"{payload!r} was refused but is harmless"
+        return
+    expected = list(BASELINE)
+    expected[-1:-1] = ["ARG", "ARG", "LABEL"]  # before CMD
+    assert instructions(dockerfile) == expected
+    assert f'LABEL org.example.mode="{payload}" \\\n' in dockerfile

@@ -7,6 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+import dockergen
 from dockergen.api import generate, inspect
 from dockergen.cli import main
 from dockergen.facts import LockedPackage
@@ -21,6 +22,7 @@ from dockergen.native import (
 )
 from dockergen.options import APT_NAME
 from dockergen.project import normalize
+from dockergen.pypi import INDEX, INDEX_VARIABLES, cache_dir, cache_file
 
 from .conftest import SAMPLES
 
@@ -188,10 +190,18 @@ def test_pep725_in_a_project_reaches_the_dockerfile(sample_copy):
     assert "/tmp/runtime_libs.py /opt/venv /opt/project -- libpq5 > /runtime-packages" in dockerfile
 
 
+@pytest.fixture(autouse=True)
+def no_index_variables(monkeypatch):
+    """--online looks up the index these name: the tests' own environment must not pick it."""
+    for variable in INDEX_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+
+
 def seed_pypi_cache(cache, name: str, files: list[str]) -> None:
-    target = cache / "dockergen" / "pypi" / f"{name}.json"
+    assert cache_dir() == cache / "dockergen" / "pypi"  # XDG_CACHE_HOME set first
+    target = cache_file(name, INDEX)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"name": name, "files": [{"filename": f} for f in files]}))
+    target.write_text(json.dumps(files))
 
 
 def test_online_lookup_fills_files_the_lock_does_not_record(make_project, tmp_path, monkeypatch):
@@ -229,7 +239,7 @@ def test_online_lookup_failure_is_a_note_not_an_error(make_project, tmp_path, mo
     monkeypatch.setattr("dockergen.pypi.urllib.request.urlopen", refuse)
     path = make_project({"requirements.txt": "psycopg2==2.9.13\n", "main.py": "", ".python-version": "3.11"})
     facts = inspect(path, online=True)
-    assert any("PyPI look-up for psycopg2 failed" in n for n in facts.notes)
+    assert any("index look-up for psycopg2 failed" in n for n in facts.notes)
     assert native_needs(facts.runtime_packages, "3.11", "bookworm")[0].built  # the table's sdist-only flag
 
 
@@ -241,7 +251,7 @@ def test_online_lookups_report_progress_on_stderr(make_project, tmp_path, monkey
     path = make_project({"requirements.txt": "psycopg2==1.0\nlxml==1.0\n", "main.py": "", ".python-version": "3.11"})
     result = CliRunner().invoke(main, ["inspect", "--online", str(path)])
     assert result.exit_code == 0, result.output
-    assert "dockergen: looking up 2 packages on PyPI (--online)\n" in result.stderr
+    assert "dockergen: looking up 2 packages on https://pypi.org/simple (--online)\n" in result.stderr
     assert "dockergen: looked them up in " in result.stderr
     assert "looking up" not in CliRunner().invoke(main, ["inspect", str(path)]).stderr
 
@@ -293,3 +303,44 @@ def test_a_percent_encoded_wheel_name_from_an_index_url_is_a_wheel():
 
     tags = wheel_tags("torchaudio-2.8.0%2Bcu128-cp311-cp311-manylinux_2_28_x86_64.whl")
     assert [str(t) for t in tags] == ["cp311-cp311-manylinux_2_28_x86_64"]
+
+
+@pytest.mark.parametrize(
+    ("files", "compiler"),
+    [
+        (("docopt-0.6.2.tar.gz",), False),  # sdist only: pure Python
+        (("langdetect-1.0.9-py2-none-any.whl", "langdetect-1.0.9.tar.gz"), False),  # a wheel for any platform
+        (("reflink-0.2.2-cp36-cp36m-win_amd64.whl", "reflink-0.2.2.tar.gz"), True),  # compiled modules, elsewhere
+    ],
+    ids=["sdist-only", "py2-wheel-only", "windows-wheels"],
+)
+def test_a_package_the_table_does_not_know_needs_a_compiler_only_if_it_has_compiled_modules(files, compiler):
+    package = LockedPackage(files[-1].split("-")[0], "1", files=files)
+    (need,) = native_needs((package,), "3.13", "trixie")
+    assert need.built and need.build == (("gcc",) if compiler else ())
+    assert ("a compiler only" in need.reason) is compiler
+
+
+def test_a_pure_python_sdist_keeps_the_slim_builder(make_project):
+    """What `uv lock` records for docopt 0.6.2, which PyPI has as an sdist only."""
+    lock = (
+        'version = 1\nrevision = 3\nrequires-python = ">=3.13"\n\n'
+        '[[package]]\nname = "docopt"\nversion = "0.6.2"\nsource = { registry = "https://pypi.org/simple" }\n'
+        'sdist = { url = "https://files.pythonhosted.org/packages/a2/55/'
+        '8f8cab2afd404cf578136ef2cc5dfb50baa1761b68c9da1fb1e4eed343c9/docopt-0.6.2.tar.gz", '
+        'hash = "sha256:49b3a825280bd66b3aa83585ef59c4a8c82f2c8a522dbe754a8bc8d08c85c491", size = 25901 }\n\n'
+        '[[package]]\nname = "tool"\nversion = "1"\nsource = { virtual = "." }\n'
+        'dependencies = [{ name = "docopt" }]\n\n[package.metadata]\n'
+        'requires-dist = [{ name = "docopt", specifier = "==0.6.2" }]\n'
+    )
+    project = make_project(
+        {
+            "pyproject.toml": '[project]\nname = "tool"\nversion = "1"\nrequires-python = ">=3.13"\n'
+            'dependencies = ["docopt==0.6.2"]\n',
+            "uv.lock": lock,
+            "main.py": "import docopt\n",
+        }
+    )
+    _, plan = dockergen.plan(project, entrypoint="python")
+    assert plan.images.builder == plan.images.runner and plan.base.apt == ()
+    assert any("pure-Python sdist that builds with Python alone (docopt)" in r for r in plan.reasons)

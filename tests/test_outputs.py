@@ -112,9 +112,10 @@ def test_an_output_that_is_no_plain_path_inside_the_project_is_refused(sample_co
     with pytest.raises(InspectError, match=r"^pyproject\.toml: \[tool\.dockergen\] output = "):
         dockergen.write(path, force=True)
     assert sorted(os.listdir(path)) == before
-    if isinstance(value, str) and value:  # the flag's value is checked as the setting's
+    if isinstance(value, str) and value:  # the flag's value is checked as the setting's, and named as a flag
         result = cli("generate", "--output", str(value), str(path))
-        assert result.exit_code == 2 and "[tool.dockergen] output = " in result.output
+        assert result.exit_code == 2 and result.output.startswith("dockergen: error: --output: ")
+        assert "pyproject.toml" not in result.output
 
 
 @pytest.mark.parametrize("value", ["requirements.txt", "pyproject.toml", ".python-version", "sub/pyproject.toml"])

@@ -101,13 +101,13 @@ def test_uv_workspace_members_are_left_out_together_and_built_as_wheels():
 
 def test_a_requirements_file_installing_the_project_is_installed_without_that_line():
     plan = plan_of(SAMPLES / "piptools-editable")
-    assert plan.deps.drops_project_line and plan.deps.requirements_file == WITHOUT_PROJECT
+    assert plan.deps.drops_project_line and plan.deps.requirements_files == (WITHOUT_PROJECT,)
     assert plan.project is not None and plan.project.builds_project
 
 
 def test_a_hashed_compiled_file_is_installed_with_require_hashes_and_libraries_are_scanned():
     plan = plan_of(SAMPLES / "piptools-psycopg")
-    assert plan.deps.require_hashes and plan.deps.requirements_file == "requirements.txt"
+    assert plan.deps.require_hashes and plan.deps.requirements_files == ("requirements.txt",)
     assert "libpq-dev" in plan.base.apt and plan.base.apt_for == ("psycopg2",)
     assert plan.images.builder == "python:3.11-bookworm"  # compiling needs the full image
     assert plan.libraries is not None and not plan.libraries.project
@@ -219,7 +219,7 @@ def test_the_split_helper_is_a_stage_of_its_own_and_the_deps_stage_shows_the_ins
 
 def test_declared_requirements_install_by_name_without_a_lock():
     plan = plan_of(SAMPLES / "hatch-cli")
-    assert plan.deps.declared and plan.deps.lock_file is None and plan.deps.requirements_file is None
+    assert plan.deps.declared and plan.deps.lock_file is None and plan.deps.requirements_files == ()
     assert plan.project is not None and plan.project.builds_project
 
 
@@ -426,3 +426,10 @@ def test_a_pattern_never_takes_a_directory_that_has_a_layer_of_its_own(tmp_path)
         ("/app/apps/big/static",),
         ("/app/apps/a/static", "/app/apps/b/static", "/app/apps/c/static", "/app/apps/d/static"),
     ]
+
+
+def test_the_dev_group_asked_for_by_a_uv_project_is_not_also_left_out(sample_copy):
+    """uv's --no-dev means --no-group dev, which wins over --group dev."""
+    dockerfile = dockergen.generate(sample_copy("uv-fastapi"), groups=["dev"])["Dockerfile"]
+    assert "uv sync --frozen --no-editable --no-install-project --group dev" in dockerfile
+    assert "--no-dev" not in dockerfile

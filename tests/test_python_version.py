@@ -167,3 +167,34 @@ def test_the_wheel_table_is_well_formed():
         assert name == canonicalize_name(name), name
         assert set(minors) <= set(released_minors()), name
         assert all(first <= last for first, last in minors.values()), name
+
+
+@pytest.mark.parametrize(
+    ("pin", "warning"),
+    [
+        ("3.9", "WARNING Python 3.9 reached its end of life on 2025-10-31"),
+        ("3.10", "WARNING Python 3.10 reached its end of life on 2026-10-31"),
+        ("3.16", "WARNING Python 3.16 (.python-version) is not released yet, so no python:3.16 image exists"),
+        ("3.13", None),
+    ],
+)
+def test_a_pin_past_its_end_of_life_or_not_out_yet_is_built_with_a_warning(pin, warning):
+    choice = choose_python([], [(Origin(".python-version"), pin)], today=TODAY)
+    assert choice.version == pin
+    warnings = [r for r in choice.reasons if r.startswith("WARNING")]
+    assert len(warnings) == (warning is not None) and all(w.startswith(str(warning)) for w in warnings)
+
+
+def test_a_constraint_that_leaves_only_an_old_minor_warns_too():
+    choice = choose_python([(Origin("pyproject.toml", "requires-python"), ">=3.8,<3.10")], [], today=TODAY)
+    assert choice.version == "3.9"
+    assert choice.reasons[-1].startswith("WARNING Python 3.9 reached its end of life")
+    assert "move pyproject.toml requires-python to a supported Python" in choice.reasons[-1]
+
+
+def test_a_minor_due_later_is_not_released_on_its_eve():
+    choice = choose_python([], [(SETTING, "3.15")], today=datetime.date(2026, 9, 30))
+    assert (
+        "is not released yet, so no python:3.15 image exists: its first release is due 2026-10-01"
+        in (choice.reasons[-1])
+    )

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..buildsteps import django_facts, translations
+from ..buildsteps import code_env_reads, django_facts, translations
 from ..entrypoint import find_entrypoint, loopback_only, main_blocks
 from ..facts import InspectError, ManagerFacts, ProjectFacts
 from ..options import validate_settings
@@ -24,6 +24,7 @@ from ..project import (
     external,
     normalize,
     previous_app_parts,
+    source_url,
     state_dirs,
     unneeded_dirs,
     version_variable,
@@ -132,19 +133,24 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
     overrides = dict(overrides or {})
     online = bool(overrides.pop("online", False))  # a flag only: never on by default, so never in check
     overrides.pop("pin_digests", None)  # a flag for the written file (api.generate), not a fact
-    given = {k: v for k, v in overrides.items() if v}
+    given = {k: v for k, v in overrides.items() if v or v is False}  # --no-compose: false beats the file
     from_file = dict(project.settings)
     # A flag's one variant replaces the file's list of them, and a flag's list its one: flags win.
     for key, other in (("variant", "variants"), ("variants", "variant")):
         if key in given and other not in given:
             from_file.pop(other, None)
     settings = validate_settings({**from_file, **given})
+    for path in settings.get("copy", []):
+        if not project.has_path(path):
+            raise InspectError(
+                "pyproject.toml", f"[tool.dockergen] copy: {path} is not a file or directory of the project"
+            )
     module, reason, facts = choose_manager(project, settings.get("manager"))
     check_names(facts)
     name = facts.name or root.resolve().name
     lookup_notes: list[str] = []
     if online:  # before the Python is chosen: the files PyPI has say which minors have wheels
-        facts.packages, lookup_notes = fill_files(facts.packages)
+        facts.packages, lookup_notes = fill_files(facts.packages, facts.indexes)
     python = choose_python(
         facts.python_constraints,
         read_pins(project, settings.get("python"), facts.python_pins),
@@ -218,6 +224,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         scripts=facts.scripts,
         workspace_members=tuple(facts.workspace_members),
         project_line=facts.project_line,
+        install_files=tuple(facts.install_files),
         local_paths=tuple(facts.local_paths),
         path_packages=tuple(facts.path_packages),
         export_problem=facts.export_problem,
@@ -234,7 +241,9 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         django=django,
         translations=catalogs,
         env_reads=tuple(env_reads),
+        code_env_reads=tuple(code_env_reads(project, entry.command if entry else ())),
         asset_dirs=asset_dirs(project, skip=(*unneeded, *state)),
         previous_app_parts=previous_app_parts(project),
+        source_url=source_url(project) if "labels" in settings else None,
         notes=tuple(notes),
     )

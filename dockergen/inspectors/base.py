@@ -34,6 +34,7 @@ class InstallTraits:
     frozen: str = ""
     exports: bool = False  # can export its lock as hashed requirements for uv to install
     cpu_variant: bool = False  # its install step can swap the locked torch for PyTorch's CPU build
+    installs_groups: bool = False  # its install step installs the lock's dependency groups by name (--group)
 
     def missing_lock(self) -> str:
         return f"no {self.lock}: run `{self.lock_command}` so builds are reproducible"

@@ -23,7 +23,9 @@ from .lockgraph import assign_groups
 
 NAME = "pdm"
 LOCK = "pdm.lock"
-INSTALL = InstallTraits("pdm", lock=LOCK, lock_command="pdm lock", tool="pdm", tree_packages="deps-step")
+INSTALL = InstallTraits(
+    "pdm", lock=LOCK, lock_command="pdm lock", tool="pdm", tree_packages="deps-step", installs_groups=True
+)
 
 
 def detect(project: Project) -> tuple[bool, str] | None:

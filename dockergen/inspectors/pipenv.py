@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Origin, Requirement, Source
-from ..project import Project, expect, normalize
+from ..project import Project, data_toml, expect, normalize
 from ..python_version import parse_pin
 from . import setuptools
 from .base import InstallTraits
@@ -23,6 +23,7 @@ INSTALL = InstallTraits(
     tree_packages="deps-step",
     frozen="pipenv sync without pipenv verify: dockergen checked the Pipfile hash here (and `dockergen check` "
     "does), and pipenv releases compute it differently",
+    installs_groups=True,
 )
 SECTIONS = {"packages": "main", "dev-packages": "develop"}
 NOT_CATEGORIES = {"source", "requires", "scripts", "pipfile", "pipenv", "packages", "dev-packages"}
@@ -80,17 +81,25 @@ def _requirements(pipfile: dict[str, Any]) -> list[Requirement]:
     return reqs
 
 
-def pipfile_hash(pipfile: dict[str, Any]) -> str:
-    """The hash Pipfile.lock records in _meta.hash.sha256 (computed as plette does)."""
+def pipfile_hash(pipfile: dict[str, Any], canonical_names: bool = True) -> str:
+    """The hash Pipfile.lock records in _meta.hash.sha256: as plette computes it, with every
+    package name in its PEP 503 form as pipenv 2026 does (Pipfile.calculate_hash), or, for locks
+    older releases wrote, with the names as written."""
+
+    def names(section: Any) -> Any:
+        if not canonical_names or not isinstance(section, dict):
+            return section
+        return {normalize(str(key)): value for key, value in section.items()}
+
     sources = pipfile.get("source") or [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": True}]
     data: dict[str, Any] = {
         "_meta": {"sources": sources, "requires": pipfile.get("requires", {})},
-        "default": pipfile.get("packages", {}),
-        "develop": pipfile.get("dev-packages", {}),
+        "default": names(pipfile.get("packages", {})),
+        "develop": names(pipfile.get("dev-packages", {})),
     }
     for category, values in pipfile.items():
         if category not in NOT_CATEGORIES and category not in ("default", "develop"):
-            data[category] = values
+            data[category] = names(values)
     content = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(content.encode()).hexdigest()
 
@@ -130,6 +139,14 @@ def _read_lock(project: Project, facts: ManagerFacts, pipfile: dict[str, Any]) -
         facts.lock_note = "Pipfile.lock has no _meta.hash: cannot tell whether it is current"
     elif recorded == pipfile_hash(pipfile):
         facts.lock_consistent, facts.lock_note = True, "_meta.hash matches Pipfile"
+    elif recorded == pipfile_hash(pipfile, canonical_names=False):
+        facts.lock_consistent = True
+        version = data_toml("tools.toml")["pipenv"]["version"]
+        facts.lock_note = (
+            "_meta.hash matches Pipfile as the pipenv that wrote it hashed it (names as written); pipenv "
+            f"{version} hashes normalized names, so its `pipenv verify` calls the lock out of date, while "
+            "`pipenv sync` installs it: `pipenv lock` rewrites the hash"
+        )
     else:
         facts.lock_consistent = False
         facts.lock_note = "Pipfile.lock is stale: its hash differs from Pipfile; run `pipenv lock`"

@@ -26,13 +26,6 @@ def detect(project: Project) -> tuple[bool, str] | None:
     return None
 
 
-def _group_of(txt: str) -> str:
-    stem = txt[: -len(".txt")]
-    for affix in ("requirements-", "requirements_", "-requirements", "_requirements"):
-        stem = stem.replace(affix, "")
-    return stem or "dev"
-
-
 def inspect(project: Project) -> ManagerFacts:
     if not project.exists(MAIN):
         raise InspectError("requirements.in", "no compiled requirements.txt: run `pip-compile`")
@@ -49,7 +42,7 @@ def inspect(project: Project) -> ManagerFacts:
         facts.python_constraints = setuptools.build_beside(project, facts).python_constraints
     for txt in project.glob("*requirements*.txt"):
         if txt != MAIN and txt not in main.files:
-            group = _group_of(txt)
+            group = reqfile.group_name(txt)
             facts.groups.append(group)
             runtime = {m.name for m in main.packages}
             facts.packages += [p for p in reqfile.parse(project, txt, group).packages if p.name not in runtime]

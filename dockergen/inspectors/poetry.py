@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Origin, Requirement, Source
@@ -23,7 +24,9 @@ from .lockgraph import assign_groups
 
 NAME = "poetry"
 LOCK = "poetry.lock"
-INSTALL = InstallTraits("poetry", lock=LOCK, lock_command="poetry lock", tool="poetry", exports=True)
+INSTALL = InstallTraits(
+    "poetry", lock=LOCK, lock_command="poetry lock", tool="poetry", exports=True, installs_groups=True
+)
 BACKEND = "poetry.core.masonry.api"
 # The parts of pyproject.toml that Poetry's content-hash covers (poetry/packages/locker.py, 2.x).
 LEGACY_KEYS = ("dependencies", "source", "extras", "dev-dependencies")
@@ -111,11 +114,11 @@ def _sources(poetry: dict[str, Any]) -> list[Index]:
     return out
 
 
-def content_hash(pyproject: dict[str, Any]) -> str:
+def content_hash(pyproject: dict[str, Any], with_groups: bool = True) -> str:
     """Poetry's content-hash of the manifest (Locker._get_content_hash, Poetry 2.5), to tell a
-    stale lock from a current one."""
+    stale lock from a current one. Before Poetry 2.3 it left [dependency-groups] out."""
     project = pyproject.get("project", {})
-    groups = pyproject.get("dependency-groups", {})
+    groups = pyproject.get("dependency-groups", {}) if with_groups else {}
     poetry = pyproject.get("tool", {}).get("poetry", {})
     project_part = {k: project[k] for k in RELEVANT_PROJECT_KEYS if project.get(k) is not None}
     poetry_part = {
@@ -181,9 +184,20 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
         facts.lock_note = "poetry.lock has no content-hash: cannot tell whether it is current"
     elif recorded == content_hash(project.pyproject or {}):
         facts.lock_consistent, facts.lock_note = True, "content-hash matches pyproject.toml"
+    elif _written_before_groups(project) and recorded == content_hash(project.pyproject or {}, with_groups=False):
+        facts.lock_consistent = True
+        facts.lock_note = "content-hash matches pyproject.toml as Poetry < 2.3, which wrote it, hashed it (no groups)"
     else:
         facts.lock_consistent = False
         facts.lock_note = "poetry.lock is stale: content-hash differs from pyproject.toml; run `poetry lock`"
+
+
+def _written_before_groups(project: Project) -> bool:
+    """Whether the lock's header names a Poetry older than 2.3: Poetry itself then compares the
+    hash it would have written, without [dependency-groups] (Locker.is_fresh)."""
+    first = project.text(LOCK)[:200].split("\n", 1)[0]
+    found = re.search(r"Poetry ([0-9]+)\.([0-9]+)", first)
+    return found is not None and (int(found.group(1)), int(found.group(2))) < (2, 3)
 
 
 def _export_problem(raws: list[dict[str, Any]], groups: dict[str, tuple[str, ...]]) -> str:

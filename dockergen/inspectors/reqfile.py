@@ -17,6 +17,13 @@ COMMENT = re.compile(r"(^|\s)#.*$")
 PROJECT_ITSELF = re.compile(r"(file:)?\./?(\[[^\]]*\])?")
 MAX_INCLUDE_DEPTH = 20
 VCS = ("git+", "hg+", "svn+", "bzr+")  # pip's version-control URL schemes
+# Words in an included file's name that mark it as a development set (requirements/tests.txt,
+# requirements/dev-tools.txt, requirements-lint.txt): the runner needs none of them.
+DEVELOPMENT_WORDS = frozenset(
+    {"dev", "develop", "development", "devel", "test", "tests", "testing", "lint", "linting", "linters", "docs"}
+    | {"doc", "ci", "local", "typing", "mypy", "qa", "style", "check", "checks", "coverage", "debug", "tox"}
+    | {"benchmark", "benchmarks", "profiling"}
+)
 
 
 @dataclass
@@ -46,10 +53,48 @@ def logical_lines(text: str) -> list[str]:
     return lines
 
 
-def parse(project: Project, rel: str, group: str = "main") -> RequirementsFile:
+def parse(project: Project, rel: str, group: str = "main", *more: str) -> RequirementsFile:
+    """A requirements file, or several read as pip reads `-r a -r b`, with every file they include."""
     result = RequirementsFile()
-    _parse_into(project, rel, group, result, depth=0, constraint=False)
+    for name in (rel, *more):
+        _parse_into(project, name, group, result, depth=0, constraint=False)
     return result
+
+
+def split_includes(project: Project, rel: str) -> tuple[list[str], list[str]] | None:
+    """The runtime and the development files a requirements file includes, when including others
+    (`-r requirements/main.txt -r requirements/tests.txt`) is all it does and one of them is a
+    development set by its name; otherwise None, and the file installs whole."""
+    includes = []
+    for line in logical_lines(project.text(rel)):
+        requirement, options = split_options(line)
+        try:
+            words = shell_words.split(options)
+        except ValueError:
+            return None
+        option, _, value = words[0].partition("=") if words else ("", "", "")
+        if requirement or option not in ("-r", "--requirement"):
+            return None
+        includes.append(_include(project, rel, value or (words[1] if len(words) > 1 else "")))
+    development = [name for name in includes if development_set(name)]
+    if not development:
+        return None
+    return [name for name in includes if name not in development], development
+
+
+def group_name(rel: str) -> str:
+    """The group a requirements file's packages are listed under: 'requirements-dev.txt' -> 'dev',
+    'requirements/tests.txt' -> 'tests'."""
+    stem = posixpath.basename(rel).rsplit(".", 1)[0]
+    for affix in ("requirements-", "requirements_", "-requirements", "_requirements"):
+        stem = stem.replace(affix, "")
+    return stem or "dev"
+
+
+def development_set(rel: str) -> bool:
+    """Whether a requirements file's name says it is for development ('requirements/tests.txt')."""
+    stem = posixpath.basename(rel).rsplit(".", 1)[0]
+    return bool(DEVELOPMENT_WORDS & set(re.split(r"[-_.]+", stem.lower())))
 
 
 def _include(project: Project, parent: str, target: str) -> str:

@@ -28,8 +28,13 @@ def detect(project: Project) -> tuple[bool, str] | None:
 
 def inspect(project: Project) -> ManagerFacts:
     facts = ManagerFacts(lock_file=MAIN, lock_present=True)
-    main = reqfile.parse(project, MAIN)
-    facts.packages, facts.indexes, facts.inputs = list(main.packages), main.indexes, main.files
+    split = reqfile.split_includes(project, MAIN)
+    if split and split[0]:
+        main = _runtime_includes(project, facts, *split)
+    else:
+        main = reqfile.parse(project, MAIN)
+        facts.inputs = main.files
+    facts.packages, facts.indexes = list(main.packages) + facts.packages, main.indexes
     facts.project_line, facts.local_paths = reqfile.split_local(main, MAIN)
     if setuptools.is_package(project):
         package = setuptools.build_beside(project, facts)  # requirements.txt pins, the package installs too
@@ -40,9 +45,9 @@ def inspect(project: Project) -> ManagerFacts:
     else:
         facts.name = project.root.resolve().name
     for dev in DEV_FILES:
-        if project.exists(dev) and dev not in main.files:
+        if project.exists(dev) and dev not in main.files and "dev" not in facts.groups:
             facts.groups.append("dev")
-            runtime = {p.name for p in main.packages}
+            runtime = {p.name for p in facts.packages}
             facts.packages += [p for p in reqfile.parse(project, dev, "dev").packages if p.name not in runtime]
     unpinned = [p.name for p in main.packages if p.version is None]
     if unpinned:
@@ -50,3 +55,23 @@ def inspect(project: Project) -> ManagerFacts:
     else:
         facts.lock_note = "every requirement is pinned (==), but transitive pins depend on the file's author"
     return facts
+
+
+def _runtime_includes(
+    project: Project, facts: ManagerFacts, runtime: list[str], development: list[str]
+) -> reqfile.RequirementsFile:
+    """A requirements.txt that only includes others: the deps step installs the runtime files,
+    and the development sets' packages are listed under their own groups. requirements.txt is
+    mounted too, so that a change to what it includes makes the Dockerfile stale."""
+    main = reqfile.parse(project, *runtime)
+    facts.install_files, facts.inputs = runtime, [MAIN, *main.files]
+    sets = f"the development set{'s' if len(development) > 1 else ''} {', '.join(development)}"
+    facts.notes.append(f"{MAIN} only includes others: the image installs {', '.join(runtime)}, not {sets}")
+    names = {p.name for p in main.packages}
+    for name in development:
+        group = reqfile.group_name(name)
+        facts.groups.append(group)
+        found = [p for p in reqfile.parse(project, name, group).packages if p.name not in names]
+        facts.packages += found
+        names |= {p.name for p in found}
+    return main

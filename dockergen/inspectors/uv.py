@@ -32,6 +32,7 @@ INSTALL = InstallTraits(
     frozen="uv sync --frozen: the lock was checked against pyproject.toml here (and by `dockergen check`); "
     "a version bump alone does not fail the build",
     cpu_variant=True,
+    installs_groups=True,
 )
 SUPPORTED_VERSIONS = (1,)
 
@@ -258,6 +259,34 @@ def same_pythons(a: str, b: str) -> bool:
     return all(left.contains(v) == right.contains(v) for v in versions)
 
 
+def _group_difference(project: Project, metadata: dict[str, Any]) -> str:
+    """The dependency groups whose requirements differ between pyproject.toml ([dependency-groups],
+    with includes expanded, and [tool.uv] dev-dependencies, which uv records as "dev") and the
+    lock's requires-dev: `uv lock --check` calls the lock stale for those too."""
+    declared: dict[str, set[tuple[str, SpecifierSet | str]]] = {}
+    for requirement in pep621_requirements(project):
+        if requirement.group != "main":
+            declared.setdefault(normalize(requirement.group), set()).add(
+                (requirement.name, _spec(requirement.specifier))
+            )
+    legacy = project.pyproject_table("tool", "uv").get("dev-dependencies", [])
+    for item in _list(legacy, "[tool.uv] dev-dependencies"):
+        if isinstance(item, str):
+            requirement = parse_requirement(item, "pyproject.toml")
+            declared.setdefault("dev", set()).add((requirement.name, _spec(requirement.specifier)))
+    locked = {
+        normalize(group): {
+            (normalize(r["name"]), _spec(str(r.get("specifier", ""))))
+            for r in _list(items, "requires-dev")
+            if isinstance(r, dict) and isinstance(r.get("name"), str)
+        }
+        for group, items in _table(metadata.get("requires-dev"), "requires-dev").items()
+    }
+    return ", ".join(
+        sorted(g for g in declared.keys() | locked.keys() if declared.get(g, set()) != locked.get(g, set()))
+    )
+
+
 def _consistency(project: Project, root: dict[str, Any], lock: dict[str, Any]) -> tuple[bool | None, str]:
     """Compare the direct requirements in pyproject.toml with what the lock recorded for them."""
     dynamic = project.pyproject_table("project").get("dynamic", [])
@@ -282,6 +311,9 @@ def _consistency(project: Project, root: dict[str, Any], lock: dict[str, Any]) -
             n for n, s in declared if (n, s) not in locked
         )
         return False, f"uv.lock is stale: dependencies differ from pyproject.toml ({', '.join(missing)}); run `uv lock`"
+    groups = _group_difference(project, _table(root.get("metadata"), "the project's metadata"))
+    if groups:
+        return False, f"uv.lock is stale: dependency groups differ from pyproject.toml ({groups}); run `uv lock`"
     spec = project.pyproject_table("project").get("requires-python")
     locked_spec = lock.get("requires-python")
     if isinstance(spec, str) and isinstance(locked_spec, str) and not same_pythons(spec, locked_spec):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import dockergen
 from dockergen.api import write
 
 from ..samples import expectations
@@ -474,3 +475,36 @@ def test_an_unchanged_static_directory_keeps_its_layer_digest(make_project, tmp_
     docker("build", "--no-cache", "-t", tags["fresh"], str(project))
     assert app_layers(tags["fresh"], tmp_path) == static
     docker("rmi", *tags.values(), check=False)
+
+
+def test_a_pure_python_sdist_builds_in_the_slim_builder(lock_tool, make_project):
+    """docopt 0.6.2 is on PyPI as an sdist only: built with Python alone, no compiler, no full image."""
+    project = make_project(
+        {
+            "pyproject.toml": '[project]\nname = "opts"\nversion = "1"\nrequires-python = ">=3.11"\n'
+            'dependencies = ["docopt==0.6.2"]\n',
+            "main.py": "import docopt\nprint('docopt', docopt.__version__)\n",
+        }
+    )
+    subprocess.run([str(lock_tool("uv")), "lock", "--python", "3.11"], cwd=project, check=True, capture_output=True)
+    _, plan = dockergen.plan(project, python="3.13")
+    assert plan.images.builder == plan.images.runner == "python:3.13-slim-trixie" and plan.base.apt == ()
+    write(project, python="3.13")
+    tag = image_tag("pure-sdist:test")
+    build(project, tag)
+    assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "docopt 0.6.2"
+
+
+def test_a_root_requirements_file_of_includes_installs_only_the_runtime_ones(make_project):
+    project = make_project(
+        {
+            "requirements.txt": "-r requirements/base.txt\n-r requirements/tests.txt\n",
+            "requirements/base.txt": "six==1.17.0\n",
+            "requirements/tests.txt": "-r base.txt\niniconfig==2.0.0\n",
+            "main.py": "import importlib.util as u\nprint([bool(u.find_spec(m)) for m in ('six', 'iniconfig')])\n",
+        }
+    )
+    write(project, python="3.13", entrypoint="python main.py")
+    tag = image_tag("included-requirements:test")
+    build(project, tag)
+    assert docker("run", "--rm", "--network=none", tag).stdout.strip() == "[True, False]"

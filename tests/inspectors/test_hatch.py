@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from dockergen.facts import Origin, Requirement
+import re
+
+import pytest
+
+from dockergen.api import inspect
+from dockergen.facts import InspectError, Origin, Requirement
 from dockergen.inspectors import hatch
 from dockergen.project import Project
 
@@ -21,3 +26,35 @@ def test_environments_are_groups_and_the_declared_dependencies_resolve_at_build_
     assert (facts.installable, facts.build_backend) == (True, "hatchling.build")
     assert (facts.lock_file, facts.lock_present, facts.lock_consistent) == (None, False, None)
     assert facts.packages == [] and facts.inputs == ["pyproject.toml"]
+
+
+def grouped(groups: str) -> str:
+    return (
+        '[project]\nname = "grouped"\nversion = "1"\ndependencies = ["click"]\n'
+        f"[dependency-groups]\n{groups}\n"
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+    )
+
+
+def test_an_included_dependency_group_is_part_of_the_group_that_includes_it(make_project):
+    groups = 'Test = ["pytest>=8"]\ndev = [{include-group = "test"}, "ruff"]'
+    facts = inspect(make_project({"pyproject.toml": grouped(groups)}))
+    assert [(r.name, r.group) for r in facts.requirements] == [
+        ("click", "main"),
+        ("pytest", "Test"),
+        ("pytest", "dev"),  # PEP 735: include-group names are compared normalized (test is Test)
+        ("ruff", "dev"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("groups", "error"),
+    [
+        ('dev = [{include-group = "lint"}]\nlint = [{include-group = "dev"}]', "dev -> lint -> dev: a group includes"),
+        ('docs = [{include-group = "missing"}]', "docs includes 'missing', which is not a group"),
+        ('docs = [{include = "x"}]', "docs: {'include': 'x'} is not a requirement or include"),
+    ],
+)
+def test_a_group_that_cannot_be_resolved_is_an_error_naming_it(make_project, groups, error):
+    with pytest.raises(InspectError, match=re.escape(error)):
+        inspect(make_project({"pyproject.toml": grouped(groups)}))
