@@ -223,8 +223,10 @@ def _generate(
     the .dockerignore, what it leaves out that a Dockerfile reads, or lets in that it must not, is
     in warnings, and `<Dockerfile>.dockerignore` (which BuildKit reads in its place for that
     Dockerfile) is among the files: theirs, amended."""
-    root = Path(path)
-    facts, build_plan = plan(root, **options)
+    facts, build_plan = plan(path, **options)
+    root = Path(facts.root)  # a workspace member's: the workspace root
+    if facts.package:  # each variant is planned for the same member, however it was chosen
+        options = {**options, "package": facts.package}
     manage = facts.settings.get("manage", list(MANAGED))
     planned = _dockerfile_plans(root, options, facts, build_plan)
     variants = [variant for _, variant in dockerfile_names(facts.settings)]
@@ -258,9 +260,10 @@ def _generate(
 
     for name, text in dockerfiles.items():
         place(name, text, "Dockerfile" in manage)
-    place(IGNORE, ignore, "dockerignore" in manage)
-    if IGNORE in files:
-        _check_copies(facts.settings.get("copy", []), ignore_body)
+    for name in ignore_names(facts, list(dockerfiles)):
+        place(name, ignore, "dockerignore" in manage)
+        if name in files:
+            _check_copies(facts.settings.get("copy", []), ignore_body)
     for name, text in ci_files.items():
         place(name, with_header(text, facts), True)
     if build_plan.compose is not None:
@@ -305,6 +308,14 @@ def _ci_files(facts: ProjectFacts, dockerfiles: list[tuple[str, Variant | None, 
     if wanted == "github":
         files[ci.WORKFLOW] = render_ci(ci_plan, "github-workflow.yml.j2")
     return files
+
+
+def ignore_names(facts: ProjectFacts, dockerfiles: list[str]) -> list[str]:
+    """Where the .dockerignore goes: at the root; for a workspace member, beside each of its
+    Dockerfiles as `<Dockerfile>.dockerignore` (BuildKit reads it in place of the root's for that
+    Dockerfile), so that members planned side by side, and the root's own app, never rewrite
+    each other's."""
+    return [f"{name}{IGNORE}" for name in dockerfiles] if facts.package else [IGNORE]
 
 
 def _render_dockerfile(build_plan: BuildPlan, custom: str | None) -> str:
@@ -363,7 +374,8 @@ def _unneeded(
     team's Dockerfile."""
     output = settings.get("output", "Dockerfile")
     why: dict[str, str] = {}
-    for base in dict.fromkeys([output, "Dockerfile"]):
+    # A member's Dockerfile has its own place: the root's Dockerfile is another app's, not a moved one.
+    for base in dict.fromkeys([output] if settings.get("package") else [output, "Dockerfile"]):
         for name in [base, *(f"{base}.{variant}" for variant in VARIANTS)]:
             if name in planned:
                 if name in files:
@@ -447,6 +459,7 @@ def status(path: str | os.PathLike[str], **options: Any) -> list[FileStatus]:
     out = []
     outputs = _generate(path, bool(options.pop("pin_digests", False)), options)
     facts = outputs.facts
+    path = facts.root  # a workspace member's files are named from the workspace root
     if facts.lock_file and facts.lock_consistent is False:
         out.append(FileStatus(facts.lock_file, "stale-lock", facts.lock_note))
     for name, why in outputs.owned.items():
@@ -564,9 +577,9 @@ def write(path: str | os.PathLike[str], force: bool = False, **options: Any) -> 
     No file is written through a symbolic link: a link where a file would be written, or at a
     directory on the way to it, is refused.
     """
-    root = Path(path)
+    outputs = _generate(path, bool(options.pop("pin_digests", False)), options, force)
+    root = Path(outputs.facts.root)  # a workspace member's files are named from the workspace root
     project = Project(root)
-    outputs = _generate(root, bool(options.pop("pin_digests", False)), options, force)
     refused, actions = [], {}
     for name, why in outputs.owned.items():
         actions[name] = f"owned ({why}): " + (

@@ -121,6 +121,7 @@ def plan_options(func: F) -> F:
             type=click.Choice(["github", "bake"]),
             help="Also write the CI build: github (a workflow and docker-bake.hcl) or bake (docker-bake.hcl).",
         ),
+        click.option("--package", help="uv workspace: the member to build (default: the root project)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -269,6 +270,8 @@ def describe(facts: ProjectFacts) -> str:
         lines.append(f"groups       {', '.join(facts.groups)} (not installed unless asked for)")
     for index in facts.indexes:
         lines.append(f"index        {index.name}: {index.url}{' (explicit)' if index.explicit else ''}")
+    if facts.package_dir:
+        lines.append(f"package      {facts.package_dir} ({facts.package_reason})")
     if facts.workspace_members:
         lines.append(f"workspace    {', '.join(facts.workspace_members)}")
     django = facts.django
@@ -355,16 +358,18 @@ def init(path: str, force: bool, **kwargs: Any) -> None:
     if owned:  # init is asked for a Dockerfile: show the one it would write against the person's
         generated = api.generate(path, **options)
         for name in owned:
-            theirs = (Path(path) / name).read_text(encoding="utf-8", errors="replace")
+            theirs = (Path(facts.root) / name).read_text(encoding="utf-8", errors="replace")
             diff = difflib.unified_diff(
                 theirs.splitlines(True), generated.get(name, "").splitlines(True), f"a/{name}", f"b/{name} (dockergen)"
             )
             console.diff("".join(diff))
     tag = (facts.name if facts.name.isidentifier() or facts.name.replace("-", "").isalnum() else "app").lower()
+    # The build context stays the project (a workspace member's: the workspace root, run from
+    # inside the member or not): a Dockerfile elsewhere is named with -f.
+    context = os.path.relpath(facts.root) if facts.package else path
     for n, (name, variant) in enumerate(api.dockerfile_names(facts.settings)):
-        # The build context stays the project: a Dockerfile elsewhere is named with -f.
-        dockerfile = "" if name == "Dockerfile" else f"-f {posixpath.normpath(posixpath.join(path, name))} "
-        build = f"docker build {dockerfile}-t {tag}{f':{variant}' if n else ''} {path}"
+        dockerfile = "" if name == "Dockerfile" else f"-f {posixpath.normpath(posixpath.join(context, name))} "
+        build = f"docker build {dockerfile}-t {tag}{f':{variant}' if n else ''} {context}"
         console.info(f"\nNext: {build}" if n == 0 else f"      {build}  (the {variant} variant)")
     if actions.get("compose.yaml", "").startswith(("created", "updated", "unchanged", "replaced")):
         dev = "up --wait  (or `docker compose watch`: edits reach the running app)"

@@ -291,6 +291,9 @@ class ProjectFacts:
     env_reads: tuple[EnvRead, ...] = ()  # variables the Django settings read with no default
     code_env_reads: tuple[EnvRead, ...] = ()  # variables the app's own modules read (compose.yaml wires them)
     asset_dirs: tuple[AssetDir, ...] = ()  # static files, templates...: may get layers of their own
+    package: str | None = None  # the workspace member built (--package), normalized; None: the project itself
+    package_dir: str | None = None  # that member's directory, from the workspace root (the build context)
+    package_reason: str = ""  # why that member: the setting, or dockergen was run from inside it
     previous_app_parts: tuple[tuple[str, ...], ...] = ()  # the app layers the Dockerfile in the tree has
     source_url: str | None = None  # [project.urls] Source or Repository: the image's source label
     notes: tuple[str, ...] = ()

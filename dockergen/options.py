@@ -57,6 +57,8 @@ MAX_LABELS = 32
 LABEL_URL = re.compile(r"^https://[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%!&()*+,;=:@/-]{0,1024})?$")
 MAX_COPIES = 32
 # The health check's HTTP path: what urllib sends as it is, with no quote, backslash, $ or space.
+# A workspace member's project name (PEP 508), as `--package` and `uv sync --package` take it.
+PACKAGE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,126}[A-Za-z0-9])?$")
 HEALTH_PATH = re.compile(r"^/[A-Za-z0-9._~%!&()*+,;=:@/?-]{0,255}$")
 
 
@@ -278,6 +280,7 @@ class Settings(TypedDict, total=False):
     healthcheck: str | bool
     runner_steps: list[list[str]]
     compose: bool
+    package: str
 
 
 VALIDATORS: dict[str, Callable[[Any], object]] = {
@@ -309,6 +312,7 @@ VALIDATORS: dict[str, Callable[[Any], object]] = {
     "healthcheck": _healthcheck,
     "runner_steps": lambda v: _commands("runner_steps", v),
     "compose": lambda v: _bool("compose", v),
+    "package": lambda v: _string("package", v, PACKAGE, "workspace member name (a project name)"),
 }
 
 

@@ -105,6 +105,7 @@ class DepsStep:
     tree_packages: tuple[str, ...]  # locked from a directory of the tree: built in the project stage
     left_out: tuple[str, ...]  # locked packages the install leaves out: the cpu variant's and those
     leaves_out_workspace: bool  # uv workspace members are built in the project stage
+    package: str | None  # the workspace member whose dependencies are installed (uv sync --package)
     cpu_torch: tuple[str, ...]  # "torch==2.9.1" specs installed from the PyTorch CPU index
     cpu_index: str
     private_indexes: tuple[str, ...]  # index URLs other than PyPI: a netrc secret is mounted for them
@@ -568,7 +569,8 @@ def plan_deps(facts: ProjectFacts, traits: InstallTraits, choice: GpuChoice, rea
         extras=tuple(facts.settings.get("extras", ())),
         tree_packages=tree_packages,
         left_out=(*choice.left_out, *tree_packages, *([facts.own_entry] if facts.own_entry else [])),
-        leaves_out_workspace=bool(facts.workspace_members),
+        leaves_out_workspace=bool(facts.workspace_members or facts.package),
+        package=facts.package,
         cpu_torch=choice.cpu_torch,
         cpu_index=choice.cpu_index,
         private_indexes=private,
@@ -627,6 +629,14 @@ def _tree_packages(facts: ProjectFacts, traits: InstallTraits, reasons: list[str
     manager cannot leave them out of its install (then it builds them there, from the mounted
     directory). Returns the names left to the project stage."""
     for name, path in facts.path_packages:  # the names are checked by inspectors.check_names
+        if path == ".." or path.startswith("../"):
+            raise InspectError(
+                facts.lock_file or "pyproject.toml",
+                f"installs {name} from {path!r}, outside the project, which the build context (the project) cannot "
+                f"hold: make the directory above both a uv workspace ([tool.uv.workspace] members naming both, and "
+                f"{name} = {{ workspace = true }} in [tool.uv.sources]), run `uv lock` there, and "
+                f"`dockergen init --package {facts.name}` there",
+            )
         if not SAFE_PATH.fullmatch(path):
             raise InspectError(
                 facts.lock_file or "pyproject.toml",
@@ -700,7 +710,12 @@ def _frozen(facts: ProjectFacts, traits: InstallTraits, reasons: list[str]) -> b
 def plan_project(facts: ProjectFacts, traits: InstallTraits, reasons: list[str]) -> ProjectStage | None:
     """The project and the packages built from the tree, as wheels, apart from the dependencies."""
     in_project_stage = () if traits.tree_packages == "deps-step" else tuple(path for _, path in facts.path_packages)
-    wheel_dirs = facts.workspace_members + in_project_stage
+    # A workspace member is built from its directory, with the members it depends on and no others.
+    member = (facts.package_dir,) if facts.package_dir and facts.installable else ()
+    wheel_dirs = member + facts.workspace_members + in_project_stage
+    if facts.package_dir:
+        needed = ", ".join(facts.workspace_members) or "none"
+        reasons.append(f"workspace member {facts.package_dir}: built with the members it depends on ({needed})")
     if not (facts.installable or wheel_dirs):
         return None
     if facts.version_variable:
@@ -708,7 +723,9 @@ def plan_project(facts: ProjectFacts, traits: InstallTraits, reasons: list[str])
             f"version from git, which the context leaves out: {facts.version_variable} from --build-arg PROJECT_VERSION"
         )
     return ProjectStage(
-        builds_project=facts.installable, wheel_dirs=wheel_dirs, version_variable=facts.version_variable
+        builds_project=facts.installable and not facts.package_dir,
+        wheel_dirs=wheel_dirs,
+        version_variable=facts.version_variable,
     )
 
 

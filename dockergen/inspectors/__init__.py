@@ -31,7 +31,7 @@ from ..project import (
 )
 from ..pypi import fill_files
 from ..python_version import choose_python, python_hints, read_pins
-from . import hatch, pdm, pipenv, piptools, poetry, pylock, requirements, setuptools, uv
+from . import hatch, pdm, pipenv, piptools, poetry, pylock, requirements, setuptools, uv, workspace
 from .base import Inspector, InstallTraits
 
 MODULES: tuple[Inspector, ...] = (uv, poetry, pdm, pipenv, pylock, piptools, hatch, requirements, setuptools)
@@ -73,6 +73,13 @@ def choose_manager(project: Project, override: str | None) -> tuple[Inspector, s
             reason += f"; also saw {', '.join(others)} lock files, lower in precedence"
         return module, "; ".join([reason, *passed.values()]), facts
     raise AssertionError("the last candidate is always returned")
+
+
+def _member_manager(project: Project, member: str, override: str | None) -> tuple[Inspector, str, ManagerFacts]:
+    """uv, reading the workspace member that `package` names: only uv workspaces have members."""
+    if override not in (None, uv.NAME):
+        raise InspectError("pyproject.toml", f"package: workspace members are built with uv, not {override}")
+    return uv, f"uv.lock of the workspace, which locks its member {member}", uv.inspect(project, member)
 
 
 def _read(project: Project, module: Inspector, read: dict[str, ManagerFacts | InspectError]) -> ManagerFacts:
@@ -129,12 +136,28 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
     root = Path(path)
     if not root.is_dir():
         raise InspectError(str(path), "not a directory")
-    project = Project(root)
     overrides = dict(overrides or {})
+    package_reason = "--package / [tool.dockergen] package"
+    enclosing = None if overrides.get("package") else workspace.enclosing_workspace(root)
+    if enclosing is not None:  # run from inside a member: planned at the root, as --package plans it
+        start = root.resolve()
+        root, overrides["package"] = enclosing
+        package_reason = (
+            f"run from {start.relative_to(root).as_posix()}, a member of the uv workspace at {root.name}/, "
+            "whose uv.lock it is locked in"
+        )
+    project = Project(root)
     online = bool(overrides.pop("online", False))  # a flag only: never on by default, so never in check
     overrides.pop("pin_digests", None)  # a flag for the written file (api.generate), not a fact
     given = {k: v for k, v in overrides.items() if v or v is False}  # --no-compose: false beats the file
     from_file = dict(project.settings)
+    package = given.get("package", from_file.get("package"))
+    member = ""
+    if package is not None:
+        package = normalize(validate_settings({"package": package})["package"])
+        member = workspace.select_member(project, package)
+        from_file = workspace.member_settings(project, member, from_file)
+        from_file["package"] = package
     # A flag's one variant replaces the file's list of them, and a flag's list its one: flags win.
     for key, other in (("variant", "variants"), ("variants", "variant")):
         if key in given and other not in given:
@@ -145,8 +168,12 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
             raise InspectError(
                 "pyproject.toml", f"[tool.dockergen] copy: {path} is not a file or directory of the project"
             )
-    module, reason, facts = choose_manager(project, settings.get("manager"))
+    if member:
+        module, reason, facts = _member_manager(project, member, settings.get("manager"))
+    else:
+        module, reason, facts = choose_manager(project, settings.get("manager"))
     check_names(facts)
+    own = Project(root / member) if member else project  # what builds the package: the member's files
     name = facts.name or root.resolve().name
     lookup_notes: list[str] = []
     if online:  # before the Python is chosen: the files PyPI has say which minors have wheels
@@ -223,6 +250,9 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         indexes=tuple(facts.indexes),
         scripts=facts.scripts,
         workspace_members=tuple(facts.workspace_members),
+        package=package,
+        package_dir=member or None,
+        package_reason=package_reason if member else "",
         project_line=facts.project_line,
         install_files=tuple(facts.install_files),
         local_paths=tuple(facts.local_paths),
@@ -232,10 +262,10 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         entrypoint=entry,
         entrypoint_candidates=tuple(candidates),
         settings=settings,
-        external=external(project),
-        version_variable=version_variable(project),
-        build_requires=build_requires(project),
-        compiles_extensions=compiles_extensions(project),
+        external=external(own),
+        version_variable=version_variable(own),
+        build_requires=build_requires(own),
+        compiles_extensions=compiles_extensions(own),
         state_dirs=state,
         unneeded_dirs=unneeded,
         django=django,
@@ -244,6 +274,6 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
         code_env_reads=tuple(code_env_reads(project, entry.command if entry else ())),
         asset_dirs=asset_dirs(project, skip=(*unneeded, *state)),
         previous_app_parts=previous_app_parts(project),
-        source_url=source_url(project) if "labels" in settings else None,
+        source_url=source_url(own) if "labels" in settings else None,
         notes=tuple(notes),
     )

@@ -45,22 +45,29 @@ def detect(project: Project) -> tuple[bool, str] | None:
     return None
 
 
-def inspect(project: Project) -> ManagerFacts:
+def inspect(project: Project, member: str = "") -> ManagerFacts:
+    """The project's facts; with member (a workspace member's directory, `--package`), the facts
+    of that member, read from its own pyproject.toml and from the workspace's lock."""
     if project.pyproject is None:
         raise InspectError(LOCK if project.exists(LOCK) else "pyproject.toml", "uv project without pyproject.toml")
+    own = Project(project.root / member) if member else project
     facts = ManagerFacts(lock_file=LOCK, lock_present=project.exists(LOCK))
-    facts.name = pep621_name(project)
-    facts.build_backend = project.build_backend
-    facts.installable = facts.build_backend is not None and project.pyproject_table("tool", "uv").get("package", True)
-    facts.requirements = pep621_requirements(project)
+    facts.name = pep621_name(own)
+    facts.build_backend = own.build_backend
+    facts.installable = facts.build_backend is not None and own.pyproject_table("tool", "uv").get("package", True)
+    facts.requirements = pep621_requirements(own)
     facts.groups = group_names(facts.requirements)
-    facts.scripts = pep621_scripts(project)
-    facts.python_constraints = requires_python(project)
+    facts.scripts = pep621_scripts(own)
+    facts.python_constraints = [
+        (Origin(f"{member}/{origin.file}", origin.key) if member else origin, spec)
+        for origin, spec in requires_python(own)
+    ]
     facts.indexes = _indexes(project)
-    facts.workspace_members = _members(project)
-    facts.inputs = ["pyproject.toml", LOCK] + [f"{m}/pyproject.toml" for m in facts.workspace_members]
+    every_member = members(project)
+    facts.workspace_members = [m for m in every_member if m != member]
+    facts.inputs = ["pyproject.toml", LOCK] + [f"{m}/pyproject.toml" for m in every_member]
     if facts.lock_present:
-        _read_lock(project, facts)
+        _read_lock(project, facts, own)
         # Only the members the project runs with are built: not examples, tools or test packages.
         runtime = {posixpath.normpath(p.source.url) for p in facts.packages if "main" in p.groups and p.source.url}
         facts.workspace_members = [m for m in facts.workspace_members if m in runtime]
@@ -84,7 +91,8 @@ def _indexes(project: Project) -> list[Index]:
     return indexes
 
 
-def _members(project: Project) -> list[str]:
+def members(project: Project) -> list[str]:
+    """The directories of the workspace's members ([tool.uv.workspace] members, minus exclude)."""
     workspace = project.pyproject_table("tool", "uv", "workspace")
     patterns = expect(workspace.get("members", []), list, "pyproject.toml", "tool.uv.workspace.members")
     excluded = expect(workspace.get("exclude", []), list, "pyproject.toml", "tool.uv.workspace.exclude")
@@ -165,7 +173,9 @@ def _marked_edges(by_name: dict[str, dict[str, Any]], root: str) -> dict[str, li
     return edges
 
 
-def _read_lock(project: Project, facts: ManagerFacts) -> None:
+def _read_lock(project: Project, facts: ManagerFacts, own: Project) -> None:
+    """The lock's packages, walked from the project (own: the member --package names, or the
+    project itself), and whether the lock is current for it."""
     lock = project.toml(LOCK)
     version = lock.get("version")
     if version not in SUPPORTED_VERSIONS:
@@ -238,7 +248,7 @@ def _read_lock(project: Project, facts: ManagerFacts) -> None:
                 hashed=hashed,
             )
         )
-    facts.lock_consistent, facts.lock_note = _consistency(project, root, lock)
+    facts.lock_consistent, facts.lock_note = _consistency(own, root, lock)
 
 
 def _spec(text: str) -> SpecifierSet | str:

@@ -1,0 +1,46 @@
+"""End to end: two members of one uv workspace, locked by the real uv, each written with
+`--package` (one from the root, one from inside its directory), built from the workspace root
+with `docker build -f packages/<member>/Dockerfile .` and run. Each image holds its member and
+only the members it needs: ws-api has ws-core (and six, its dependency), ws-cli has neither.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dockergen.api import write
+
+from ..test_workspace_package import WORKSPACE
+from .engine import docker, image_tag
+
+pytestmark = pytest.mark.docker
+
+
+def build_and_run(root: Path, member: str) -> str:
+    tag = image_tag(f"workspace-{member}:test")
+    try:
+        docker("build", "-f", str(root / "packages" / member / "Dockerfile"), "-t", tag, str(root))
+        return docker("run", "--rm", "--network=none", tag).stdout.strip()
+    finally:
+        docker("image", "rm", "-f", tag, check=False)
+
+
+def test_two_members_of_a_workspace_each_build_with_only_the_members_they_need(lock_tool, tmp_path):
+    root = tmp_path / "monorepo"
+    shutil.copytree(WORKSPACE, root)
+    (root / "uv.lock").unlink()
+    subprocess.run([str(lock_tool("uv")), "lock", "--python", "3.11"], cwd=root, check=True, capture_output=True)
+    assert write(root, package="ws-api") == {
+        "packages/api/Dockerfile": "created",
+        "packages/api/Dockerfile.dockerignore": "created",
+    }
+    assert write(root / "packages" / "cli") == {  # run from inside the member: planned at the root
+        "packages/cli/Dockerfile": "created",
+        "packages/cli/Dockerfile.dockerignore": "created",
+    }
+    assert build_and_run(root, "api") == "api: core with six 1.17.0 ['six', 'ws-api', 'ws-core']"
+    assert build_and_run(root, "cli") == "cli: ['ws-cli']"

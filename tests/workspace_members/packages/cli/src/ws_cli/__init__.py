@@ -1,0 +1,5 @@
+from importlib.metadata import distributions
+
+
+def main() -> None:
+    print("cli:", sorted(d.metadata["Name"] for d in distributions()))
