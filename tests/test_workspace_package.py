@@ -170,6 +170,14 @@ def test_package_on_a_project_that_is_no_workspace_is_a_clear_error(make_project
     assert "package = 'six': this project is not a uv workspace" in result.output
 
 
+def test_compose_and_ci_are_the_root_apps_and_refused_for_a_member(workspace):
+    root = workspace / "pyproject.toml"
+    root.write_text(root.read_text() + '\n[tool.dockergen]\ncompose = true\nci = "bake"\n')
+    assert "compose" not in dockergen.inspect(workspace, package="ws-api").settings
+    with pytest.raises(InspectError, match="compose with package: not supported for a workspace member yet"):
+        dockergen.inspect(workspace, package="ws-api", compose=True)
+
+
 def test_package_with_another_manager_is_a_clear_error(workspace):
     with pytest.raises(InspectError, match="workspace members are built with uv, not poetry"):
         dockergen.inspect(workspace, package="ws-api", manager="poetry")

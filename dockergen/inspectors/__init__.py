@@ -169,6 +169,7 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
                 "pyproject.toml", f"[tool.dockergen] copy: {path} is not a file or directory of the project"
             )
     if member:
+        workspace.check_member_settings(dict(settings))
         module, reason, facts = _member_manager(project, member, settings.get("manager"))
     else:
         module, reason, facts = choose_manager(project, settings.get("manager"))

@@ -18,6 +18,10 @@ from . import uv
 MAX_LEVELS = 8
 # A directory holding one of these is a repository's root: nothing above it is the project's.
 REPOSITORY_MARKERS = (".git", ".hg", ".svn")
+# Settings of the root's [tool.dockergen] that are the root app's own, not shared with members.
+ROOT_APP_SETTINGS = ("output", "package", "compose", "ci")
+# Outputs written at the workspace root, one for each app: not yet for a member.
+ROOT_OUTPUTS = ("compose", "ci")
 
 
 def member_names(project: Project) -> dict[str, str]:
@@ -50,11 +54,21 @@ def select_member(project: Project, package: str) -> str:
 def member_settings(project: Project, member: str, root_settings: dict[str, Any]) -> dict[str, Any]:
     """The settings a member is planned with: the root's [tool.dockergen] (shared choices like
     python or debian) under the member's own, and its Dockerfile at <member>/Dockerfile unless the
-    member's `output` says otherwise, so that each member's file has a place of its own. Paths are
-    the build context's: relative to the workspace root."""
-    shared = {key: value for key, value in root_settings.items() if key not in ("output", "package")}
+    member's `output` says otherwise, so that each member's file has a place of its own. The root's
+    compose and CI files are the root app's. Paths are the build context's: the workspace root's."""
+    shared = {key: value for key, value in root_settings.items() if key not in ROOT_APP_SETTINGS}
     own = {key: value for key, value in Project(project.root / member).settings.items() if key != "package"}
     return {**shared, "output": f"{member}/Dockerfile", **own}
+
+
+def check_member_settings(settings: dict[str, Any]) -> None:
+    """A member's image is one of several built from the workspace root: outputs written at the
+    root (compose.yaml, the CI files) would be rewritten by each member's, so they are refused."""
+    for key in ROOT_OUTPUTS:
+        if settings.get(key):
+            raise InspectError(
+                "pyproject.toml", f"[tool.dockergen] {key} with package: not supported for a workspace member yet"
+            )
 
 
 def enclosing_workspace(start: Path) -> tuple[Path, str] | None:
