@@ -118,6 +118,7 @@ class ProjectStage:
 
     builds_project: bool  # the project itself is a package
     wheel_dirs: tuple[str, ...]  # workspace members and path packages, built as wheels too
+    sources: tuple[str, ...]  # the directories copied to /src for them; (): the whole context
     version_variable: str | None  # set from the PROJECT_VERSION build argument: the version comes from git
 
 
@@ -713,9 +714,17 @@ def plan_project(facts: ProjectFacts, traits: InstallTraits, reasons: list[str])
     # A workspace member is built from its directory, with the members it depends on and no others.
     member = (facts.package_dir,) if facts.package_dir and facts.installable else ()
     wheel_dirs = member + facts.workspace_members + in_project_stage
+    sources: tuple[str, ...] = ()
     if facts.package_dir:
         needed = ", ".join(facts.workspace_members) or "none"
-        reasons.append(f"workspace member {facts.package_dir}: built with the members it depends on ({needed})")
+        reasons.append(
+            f"workspace member {facts.package_dir}: built with the members it depends on ({needed}), only their "
+            "directories copied, so a change to another member leaves its layers alone"
+        )
+        sources = wheel_dirs
+        for path in sources:
+            if not SAFE_PATH.fullmatch(path):
+                raise InspectError("pyproject.toml", f"workspace member {path!r} has a name dockergen will not COPY")
     if not (facts.installable or wheel_dirs):
         return None
     if facts.version_variable:
@@ -725,6 +734,7 @@ def plan_project(facts: ProjectFacts, traits: InstallTraits, reasons: list[str])
     return ProjectStage(
         builds_project=facts.installable and not facts.package_dir,
         wheel_dirs=wheel_dirs,
+        sources=sources,
         version_variable=facts.version_variable,
     )
 

@@ -60,6 +60,9 @@ def test_the_dockerfile_syncs_the_members_dependencies_and_builds_only_the_membe
     assert "--wheel --out-dir /dist /src/packages/core \\" in api
     assert "/src/packages/cli" not in api and "--out-dir /dist /src \\" not in api  # nor the virtual root
     assert 'CMD ["ws-api"]' in api
+    # Only the directories it builds reach the project stage: a change to ws-cli leaves its layers alone.
+    assert "COPY packages/api /src/packages/api\nCOPY packages/core /src/packages/core\n" in api
+    assert "COPY . /src\n" not in api
     cli_file = generate(workspace, package="ws-cli")["packages/cli/Dockerfile"]
     assert "/src/packages/cli \\" in cli_file and "/src/packages/core" not in cli_file
 

@@ -20,13 +20,15 @@ from .engine import docker, image_tag
 pytestmark = pytest.mark.docker
 
 
-def build_and_run(root: Path, member: str) -> str:
+def build(root: Path, member: str) -> str:
+    """The image's ID, tagged for the test."""
     tag = image_tag(f"workspace-{member}:test")
-    try:
-        docker("build", "-f", str(root / "packages" / member / "Dockerfile"), "-t", tag, str(root))
-        return docker("run", "--rm", "--network=none", tag).stdout.strip()
-    finally:
-        docker("image", "rm", "-f", tag, check=False)
+    docker("build", "-q", "-f", str(root / "packages" / member / "Dockerfile"), "-t", tag, str(root))
+    return docker("image", "inspect", "--format", "{{.Id}}", tag).stdout.strip()
+
+
+def run(member: str) -> str:
+    return docker("run", "--rm", "--network=none", image_tag(f"workspace-{member}:test")).stdout.strip()
 
 
 def test_two_members_of_a_workspace_each_build_with_only_the_members_they_need(lock_tool, tmp_path):
@@ -42,5 +44,17 @@ def test_two_members_of_a_workspace_each_build_with_only_the_members_they_need(l
         "packages/cli/Dockerfile": "created",
         "packages/cli/Dockerfile.dockerignore": "created",
     }
-    assert build_and_run(root, "api") == "api: core with six 1.17.0 ['six', 'ws-api', 'ws-core']"
-    assert build_and_run(root, "cli") == "cli: ['ws-cli']"
+    try:
+        api = build(root, "api")
+        build(root, "cli")
+        assert run("api") == "api: core with six 1.17.0 ['six', 'ws-api', 'ws-core']"
+        assert run("cli") == "cli: ['ws-cli']"
+        # A change to the cli member's code leaves every layer of the api image as it was.
+        code = root / "packages" / "cli" / "src" / "ws_cli" / "__init__.py"
+        code.write_text(code.read_text().replace('"cli:"', '"cli changed:"'))
+        assert build(root, "api") == api
+        build(root, "cli")
+        assert run("cli") == "cli changed: ['ws-cli']"
+    finally:
+        for member in ("api", "cli"):
+            docker("image", "rm", "-f", image_tag(f"workspace-{member}:test"), check=False)
