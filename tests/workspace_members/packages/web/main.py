@@ -1,0 +1,3 @@
+from ws_core import greeting
+
+print("web:", greeting())
