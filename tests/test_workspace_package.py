@@ -190,6 +190,14 @@ def test_compose_and_ci_are_the_root_apps_and_refused_for_a_member(workspace):
         dockergen.inspect(workspace, package="ws-api", compose=True)
 
 
+def test_an_error_in_a_members_pyproject_names_the_members_file(workspace):
+    manifest = workspace / "packages" / "cli" / "pyproject.toml"
+    manifest.write_text(manifest.read_text().replace("dependencies = []", 'dependencies = "six"'))
+    result = cli("inspect", "--package", "ws-cli", str(workspace))
+    assert result.exit_code == 2
+    assert "packages/cli/pyproject.toml: project.dependencies must be a list" in result.output
+
+
 def test_package_with_another_manager_is_a_clear_error(workspace):
     with pytest.raises(InspectError, match="workspace members are built with uv, not poetry"):
         dockergen.inspect(workspace, package="ws-api", manager="poetry")

@@ -52,16 +52,12 @@ def inspect(project: Project, member: str = "") -> ManagerFacts:
         raise InspectError(LOCK if project.exists(LOCK) else "pyproject.toml", "uv project without pyproject.toml")
     own = Project(project.root / member) if member else project
     facts = ManagerFacts(lock_file=LOCK, lock_present=project.exists(LOCK))
-    facts.name = pep621_name(own)
-    facts.build_backend = own.build_backend
-    facts.installable = facts.build_backend is not None and own.pyproject_table("tool", "uv").get("package", True)
-    facts.requirements = pep621_requirements(own)
-    facts.groups = group_names(facts.requirements)
-    facts.scripts = pep621_scripts(own)
-    facts.python_constraints = [
-        (Origin(f"{member}/{origin.file}", origin.key) if member else origin, spec)
-        for origin, spec in requires_python(own)
-    ]
+    try:
+        _read_manifest(own, facts)
+    except InspectError as error:  # a member's file is named from the workspace root
+        raise InspectError(f"{member}/{error.path}", error.problem) if member else error from None
+    if member:
+        facts.python_constraints = [(Origin(f"{member}/{o.file}", o.key), s) for o, s in facts.python_constraints]
     facts.indexes = _indexes(project)
     every_member = members(project)
     facts.workspace_members = [m for m in every_member if m != member]
@@ -79,6 +75,17 @@ def inspect(project: Project, member: str = "") -> ManagerFacts:
     else:
         facts.lock_note = INSTALL.missing_lock()
     return facts
+
+
+def _read_manifest(project: Project, facts: ManagerFacts) -> None:
+    """What the project's own pyproject.toml says: name, build, requirements, scripts, Python."""
+    facts.name = pep621_name(project)
+    facts.build_backend = project.build_backend
+    facts.installable = facts.build_backend is not None and project.pyproject_table("tool", "uv").get("package", True)
+    facts.requirements = pep621_requirements(project)
+    facts.groups = group_names(facts.requirements)
+    facts.scripts = pep621_scripts(project)
+    facts.python_constraints = requires_python(project)
 
 
 def _indexes(project: Project) -> list[Index]:
