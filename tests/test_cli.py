@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 import dockergen
+from dockergen import api
 from dockergen.cli import main
 from dockergen.pypi import INDEX_VARIABLES
 
@@ -196,8 +197,15 @@ def test_the_pre_commit_hook_runs_for_nested_lock_files():
     assert readme == pattern  # the README's local hook runs on the same files
     files = re.compile(pattern)
     nested = ("services/api/uv.lock", "requirements/prod.txt", "app/pyproject.toml", "Dockerfile.cpu")
-    for path in ("uv.lock", *nested, "docker-bake.hcl", ".github/workflows/docker.yml"):
+    outputs = ("docker-bake.hcl", ".github/workflows/docker.yml", "compose.yaml", ".dockerignore")
+    for path in ("uv.lock", *nested, *outputs):
         assert files.search(path), path
+    # every file a sample's Dockerfile is generated from (a path package's directory is mounted
+    # whole: its manifest is what changes with its dependencies), and those any project's may be
+    for sample in sorted(SAMPLES.iterdir()):
+        if sample.is_dir():
+            for name in (*dockergen.inspect(sample).inputs, *api.EXTRA_INPUTS):
+                assert (sample / name).is_dir() or files.search(name), f"{sample.name}: {name}"
     for path in ("src/app/main.py", "docs/uv.lock.md", "README.md"):
         assert not files.search(path), path
 
