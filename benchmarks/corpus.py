@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dockergen
+from dockergen import api
 from dockergen.facts import InspectError
 
 try:
@@ -320,6 +321,15 @@ def measure_rebuild(
         run(["docker", "rmi", before], check=False)
 
 
+def build_input(project: Path) -> tuple[Path, Path | None]:
+    """The build context and Dockerfile `init` names in its `Next:` line: the project, or for a
+    workspace member the workspace root, with the member's Dockerfile."""
+    facts = dockergen.inspect(project)
+    context = Path(facts.root)
+    dockerfile = context / api.dockerfile_names(facts.settings)[0][0]
+    return context, None if dockerfile == context / "Dockerfile" else dockerfile
+
+
 def use_stand_in(project: Path, logs: Path) -> str:
     """Python 3.7 to 3.10 and 3.12 have no stand-in image on this machine: regenerate for the nearest
     minor that has one (as a user would with --python) and say so in the results."""
@@ -365,8 +375,9 @@ def check(entry: Entry, scratch: Path, logs: Path, args: argparse.Namespace) -> 
         result.outcome, result.detail = "init error", first_failure(init.stderr or init.stdout)
         return result
     result.machine.append(use_stand_in(project, logs))
+    context, dockerfile = build_input(project)
     try:
-        result.build_seconds = build(project, entry.tag, logs / "build.log", args.timeout)
+        result.build_seconds = build(context, entry.tag, logs / "build.log", args.timeout, dockerfile)
         result.size = image_size(entry.tag)
     except BenchError as error:
         result.outcome, result.detail = "build error", str(error)
