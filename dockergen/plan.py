@@ -310,6 +310,7 @@ class BuildPlan:
     context: BuildContext
     app: AppStage | None  # None: no build steps; the runner copies the app directory from the context
     app_layers: AppLayers | None  # None: the app directory is one COPY (none, small, or app_layers = 1)
+    helpers: tuple[str, ...]  # dockergen's scripts (templates/<name>.py) the `helpers` stage writes
     syntax: bool  # a `# syntax=` line (BuildKit then pulls its frontend image)
     native: tuple[NativeNeed, ...]
     gpu: GpuNeed | None
@@ -377,6 +378,7 @@ def make_plan(facts: ProjectFacts) -> BuildPlan:
         context=context,
         app=app,
         app_layers=app_layers,
+        helpers=plan_helpers(layers, deps, libraries, app_layers),
         syntax=bool(facts.settings.get("syntax", False)),
         native=tuple(needs),
         gpu=gpu,
@@ -816,6 +818,20 @@ def plan_runner(
         copies=() if app_directory else copies,
         labels=plan_labels(facts, reasons),
     )
+
+
+def plan_helpers(
+    layers: Layers, deps: DepsStep, libraries: LibraryScan | None, app_layers: AppLayers | None
+) -> tuple[str, ...]:
+    """dockergen's scripts the stages run, all written by one `helpers` stage at the top of the
+    file, so that a stage that runs one shows its command line, not the script."""
+    used = {
+        "split_layers": layers.split,  # the deps stage splits the virtualenv into layers
+        "pylock_without": deps.template == "pylock" and bool(deps.left_out),  # a lock less its tree packages
+        "runtime_libs": libraries is not None,  # the libraries stage names what the runner installs
+        "split_app": app_layers is not None,  # the app-layers stage splits the app directory
+    }
+    return tuple(name for name, wanted in used.items() if wanted)
 
 
 def plan_layers(facts: ProjectFacts, traits: InstallTraits, debian: str, reasons: list[str]) -> Layers:

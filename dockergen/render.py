@@ -93,10 +93,10 @@ def configure(env: E) -> E:
     env.filters["printf_lines"] = printf_lines
     env.filters["env_value"] = env_value
     env.filters["yaml"] = yaml_value
-    env.globals["split_script"] = (_templates_dir() / "split_layers.py").read_text()
-    env.globals["app_split_script"] = (_templates_dir() / "split_app.py").read_text()
-    env.globals["libraries_script"] = (_templates_dir() / "runtime_libs.py").read_text()
-    env.globals["pylock_without_script"] = (_templates_dir() / "pylock_without.py").read_text()
+    env.globals["helper_scripts"] = {
+        name: (_templates_dir() / f"{name}.py").read_text()
+        for name in ("split_layers", "pylock_without", "runtime_libs", "split_app")
+    }
     return env
 
 
