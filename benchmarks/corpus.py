@@ -512,7 +512,7 @@ def offline(entries: Sequence[Entry], args: argparse.Namespace) -> int:
                     print(f"{entry.name}: freshness: {line}")
                 if args.lint:
                     try:
-                        text = dockergen.generate(project)["Dockerfile"]
+                        text = next(iter(dockergen.generate(project).values()))  # the Dockerfile comes first
                     except InspectError as error:
                         not_linted[entry.name] = f"no Dockerfile: {error}"
                         continue

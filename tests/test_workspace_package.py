@@ -49,6 +49,14 @@ def test_a_member_is_inspected_from_its_own_manifest_and_the_workspace_lock(work
     assert "packages/api/pyproject.toml requires-python '>=3.11'" in " ".join(facts.python.reasons)
 
 
+def test_a_package_members_command_is_found_in_its_own_directory(workspace):
+    """Its Procfile, app object or manage.py are where the member is, not at the workspace root
+    (fastapi/full-stack-fastapi-template: backend/app/main.py)."""
+    (workspace / "packages/api/Procfile").write_text("web: ws-api --serve\n")
+    facts = dockergen.inspect(workspace, package="ws-api")
+    assert facts.entrypoint is not None and facts.entrypoint.command == ("ws-api", "--serve")
+
+
 def test_a_member_that_needs_no_other_member_is_built_alone(workspace):
     facts = dockergen.inspect(workspace, package="ws_CLI")  # names compare normalized, as uv compares them
     assert facts.package == "ws-cli" and facts.runtime_packages == () and facts.workspace_members == ()

@@ -190,8 +190,11 @@ def inspect_project(path: str | os.PathLike[str], overrides: dict[str, Any] | No
     # Console scripts exist in the image only when the project is built as a package.
     scripts = facts.scripts if facts.installable else {}
     env = settings.get("env", {})
+    # A member built as a package runs from its wheel: its command is found in its own directory
+    # (its app object, its Procfile), as when it is a project of its own.
+    commands = own if member and facts.installable else project
     entry, candidates = find_entrypoint(
-        project, settings.get("entrypoint"), scripts, deps, normalize(name), settings.get("port"), env
+        commands, settings.get("entrypoint"), scripts, deps, normalize(name), settings.get("port"), env
     )
     runtime = {p.name for p in facts.packages if "main" in p.groups} | {
         r.name for r in facts.requirements if r.group == "main"
