@@ -7,7 +7,7 @@ from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Origin, Source
+from ..facts import Index, InspectError, LockedPackage, ManagerFacts, Origin, Requirement, Source
 from ..project import (
     Project,
     expect,
@@ -276,29 +276,33 @@ def same_pythons(a: str, b: str) -> bool:
     return all(left.contains(v) == right.contains(v) for v in versions)
 
 
-def _group_difference(project: Project, metadata: dict[str, Any]) -> str:
+def _declared(requirement: Requirement) -> tuple[str, SpecifierSet | str]:
+    return requirement.name, _spec(requirement.specifier)
+
+
+def _recorded(items: Any, what: str) -> set[tuple[str, SpecifierSet | str]]:
+    """The requirements uv.lock records for the project: its requires-dist, or a requires-dev group."""
+    return {
+        (normalize(r["name"]), _spec(str(r.get("specifier", ""))))
+        for r in _list(items, what)
+        if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
+
+
+def _group_difference(project: Project, requirements: list[Requirement], metadata: dict[str, Any]) -> str:
     """The dependency groups whose requirements differ between pyproject.toml ([dependency-groups],
     with includes expanded, and [tool.uv] dev-dependencies, which uv records as "dev") and the
     lock's requires-dev: `uv lock --check` calls the lock stale for those too."""
     declared: dict[str, set[tuple[str, SpecifierSet | str]]] = {}
-    for requirement in pep621_requirements(project):
+    for requirement in requirements:
         if requirement.group != "main":
-            declared.setdefault(normalize(requirement.group), set()).add(
-                (requirement.name, _spec(requirement.specifier))
-            )
+            declared.setdefault(normalize(requirement.group), set()).add(_declared(requirement))
     legacy = project.pyproject_table("tool", "uv").get("dev-dependencies", [])
     for item in _list(legacy, "[tool.uv] dev-dependencies"):
         if isinstance(item, str):
-            requirement = parse_requirement(item, "pyproject.toml")
-            declared.setdefault("dev", set()).add((requirement.name, _spec(requirement.specifier)))
-    locked = {
-        normalize(group): {
-            (normalize(r["name"]), _spec(str(r.get("specifier", ""))))
-            for r in _list(items, "requires-dev")
-            if isinstance(r, dict) and isinstance(r.get("name"), str)
-        }
-        for group, items in _table(metadata.get("requires-dev"), "requires-dev").items()
-    }
+            declared.setdefault("dev", set()).add(_declared(parse_requirement(item, "pyproject.toml")))
+    groups = _table(metadata.get("requires-dev"), "requires-dev")
+    locked = {normalize(group): _recorded(items, "requires-dev") for group, items in groups.items()}
     return ", ".join(
         sorted(g for g in declared.keys() | locked.keys() if declared.get(g, set()) != locked.get(g, set()))
     )
@@ -309,26 +313,22 @@ def _consistency(project: Project, root: dict[str, Any], lock: dict[str, Any]) -
     dynamic = project.pyproject_table("project").get("dynamic", [])
     if isinstance(dynamic, list) and "dependencies" in dynamic:
         return None, "dependencies are dynamic (the build backend computes them): not compared with uv.lock"
-    recorded = _list(_table(root.get("metadata"), "the project's metadata").get("requires-dist"), "requires-dist")
-    locked = {
-        (normalize(r["name"]), _spec(str(r.get("specifier", ""))))
-        for r in recorded
-        if isinstance(r, dict) and isinstance(r.get("name"), str)
-    }
-    declared = {(r.name, _spec(r.specifier)) for r in pep621_requirements(project) if r.group == "main"}
+    metadata = _table(root.get("metadata"), "the project's metadata")
+    locked = _recorded(metadata.get("requires-dist"), "requires-dist")
+    requirements = pep621_requirements(project)
+    declared = {_declared(r) for r in requirements if r.group == "main"}
     # uv records each extra's requirements with the others (marker "extra == '...'").
     optional = _table(project.pyproject_table("project").get("optional-dependencies"), "optional-dependencies")
     for items in optional.values():
         for item in _list(items, "optional-dependencies"):
             if isinstance(item, str):
-                requirement = parse_requirement(item, "pyproject.toml")
-                declared.add((requirement.name, _spec(requirement.specifier)))
+                declared.add(_declared(parse_requirement(item, "pyproject.toml")))
     if {n for n, _ in locked} != {n for n, _ in declared} or locked != declared:
         missing = sorted({n for n, _ in declared} ^ {n for n, _ in locked}) or sorted(
             n for n, s in declared if (n, s) not in locked
         )
         return False, f"uv.lock is stale: dependencies differ from pyproject.toml ({', '.join(missing)}); run `uv lock`"
-    groups = _group_difference(project, _table(root.get("metadata"), "the project's metadata"))
+    groups = _group_difference(project, requirements, metadata)
     if groups:
         return False, f"uv.lock is stale: dependency groups differ from pyproject.toml ({groups}); run `uv lock`"
     spec = project.pyproject_table("project").get("requires-python")
