@@ -60,7 +60,6 @@ from seed_table import BenchError, image_size, progress, push_bytes, run  # noqa
 from tests import linters, lock_tools  # noqa: E402  (the linters the golden files are checked with; the managers)
 
 MANIFESTS = HERE / "corpus"
-STAND_INS = ("3.11", "3.13", "3.14", "3.15")  # the python images ../shared/ci/docker-up builds
 MIRROR = Path(os.environ.get("DOCKERGEN_CORPUS_MIRROR", "/work/.mirror"))
 IMAGE_REPO = "dockergen-corpus"
 # Minors with no stand-in base image here (Debian ships neither), and the nearest that have one.
@@ -466,9 +465,8 @@ def freshness(project: Path) -> tuple[str, bool]:
     if facts.manager not in lock_tools.STALE or facts.lock_file is None:
         return f"{facts.manager}: no lock a tool checks", False
     ours = {True: "current", False: "stale", None: "not judged"}[facts.lock_consistent]
-    python = min(STAND_INS, key=lambda minor: abs(int(minor.split(".")[1]) - int(facts.python.version.split(".")[1])))
     try:
-        current, _ = lock_tools.verdict(facts.manager, project, python)
+        current, _ = lock_tools.verdict(facts.manager, project, facts.python.version)
     except (RuntimeError, subprocess.TimeoutExpired) as error:
         return f"{facts.manager} could not check it ({str(error).splitlines()[0]}); dockergen: {ours}", False
     theirs = "current" if current else "stale"

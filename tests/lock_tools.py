@@ -27,6 +27,12 @@ STALE = {
     "pdm": "Lockfile doesn't satisfy the project requirements",
     "pipenv": "Pipfile.lock is out-of-date",
 }
+STAND_INS = ("3.11", "3.13", "3.14", "3.15")  # the python images ../shared/ci/docker-up builds
+
+
+def stand_in(python: str) -> str:
+    """The python image uv resolves with: the minor dockergen builds for, or the nearest one built here."""
+    return min(STAND_INS, key=lambda minor: abs(int(minor.split(".")[1]) - int(python.split(".")[1])))
 
 
 def tool(manager: str) -> Path:
@@ -43,10 +49,12 @@ def tool(manager: str) -> Path:
 
 
 def verdict(manager: str, project: Path, python: str) -> tuple[bool, str]:
-    """Whether the manager calls the project's lock current, and what it printed. Raises
-    RuntimeError when it fails without saying the lock is stale (it could not read the project)."""
+    """Whether the manager calls the project's lock current, and what it printed; python is the
+    minor dockergen builds for. Raises RuntimeError when it fails without saying the lock is stale
+    (it could not read the project)."""
     command: list[str]
     if manager == "uv":
+        python = stand_in(python)
         command = [
             *("docker", "run", "--rm", "-e", "UV_PYTHON_DOWNLOADS=never"),
             *("-v", f"{tool('uv')}:/usr/local/bin/uv:ro", "-v", f"{project.resolve()}:/src:ro", "-w", "/src"),

@@ -23,17 +23,11 @@ from ..samples import SAMPLES_DIR, expectations
 pytestmark = pytest.mark.docker
 
 CHECKED = sorted(name for name, s in expectations().items() if s.manager in lock_tools.STALE)
-STAND_INS = ("3.11", "3.13", "3.14", "3.15")  # the python images docker-up builds
-
-
-def stand_in(python: str) -> str:
-    """The python image uv resolves with: dockergen's minor, or the nearest one built here."""
-    return min(STAND_INS, key=lambda minor: abs(int(minor.split(".")[1]) - int(python.split(".")[1])))
 
 
 def assert_same_verdict(project: Path) -> bool:
     facts = dockergen.inspect(project)
-    current, output = lock_tools.verdict(facts.manager, project, stand_in(facts.python.version))
+    current, output = lock_tools.verdict(facts.manager, project, facts.python.version)
     assert facts.lock_consistent is current, f"{facts.manager} says {output!r}; dockergen: {facts.lock_note}"
     return current
 
@@ -89,7 +83,7 @@ def test_a_version_bump_is_stale_for_uv_and_installs_for_dockergen(tmp_path):
     project = copy("uv-fastapi", tmp_path)
     edit(project / "pyproject.toml", 'version = "', 'version = "9')
     facts = dockergen.inspect(project)
-    current, _ = lock_tools.verdict("uv", project, stand_in(facts.python.version))
+    current, _ = lock_tools.verdict("uv", project, facts.python.version)
     assert not current and facts.lock_consistent is True
     assert "is not the lock's" in facts.lock_note
 
