@@ -29,12 +29,16 @@ def detect(project: Project) -> tuple[bool, str] | None:
 def inspect(project: Project) -> ManagerFacts:
     facts = ManagerFacts(lock_file=MAIN, lock_present=True)
     split = reqfile.split_includes(project, MAIN)
+    development: list[str] = []
     if split and split[0]:
-        main = _runtime_includes(project, facts, *split)
+        runtime, development = split
+        main = _runtime_includes(project, facts, runtime, development)
     else:
         main = reqfile.parse(project, MAIN)
         facts.inputs = main.files
-    facts.packages, facts.indexes = list(main.packages) + facts.packages, main.indexes
+    facts.packages, facts.indexes = list(main.packages), main.indexes
+    for name in development:
+        _development_set(project, facts, name, reqfile.group_name(name))
     facts.project_line, facts.local_paths = reqfile.split_local(main, MAIN)
     if setuptools.is_package(project):
         package = setuptools.build_beside(project, facts)  # requirements.txt pins, the package installs too
@@ -46,9 +50,7 @@ def inspect(project: Project) -> ManagerFacts:
         facts.name = project.root.resolve().name
     for dev in DEV_FILES:
         if project.exists(dev) and dev not in main.files and "dev" not in facts.groups:
-            facts.groups.append("dev")
-            runtime = {p.name for p in facts.packages}
-            facts.packages += [p for p in reqfile.parse(project, dev, "dev").packages if p.name not in runtime]
+            _development_set(project, facts, dev, "dev")
     unpinned = [p.name for p in main.packages if p.version is None]
     if unpinned:
         facts.lock_note = f"not a lock: unpinned {', '.join(unpinned)} resolve at build time"
@@ -60,18 +62,17 @@ def inspect(project: Project) -> ManagerFacts:
 def _runtime_includes(
     project: Project, facts: ManagerFacts, runtime: list[str], development: list[str]
 ) -> reqfile.RequirementsFile:
-    """A requirements.txt that only includes others: the deps step installs the runtime files,
-    and the development sets' packages are listed under their own groups. requirements.txt is
-    mounted too, so that a change to what it includes makes the Dockerfile stale."""
+    """A requirements.txt that only includes others: the deps step installs the runtime files.
+    requirements.txt is mounted too, so that a change to what it includes makes the Dockerfile stale."""
     main = reqfile.parse(project, *runtime)
     facts.install_files, facts.inputs = runtime, [MAIN, *main.files]
     sets = f"the development set{'s' if len(development) > 1 else ''} {', '.join(development)}"
     facts.notes.append(f"{MAIN} only includes others: the image installs {', '.join(runtime)}, not {sets}")
-    names = {p.name for p in main.packages}
-    for name in development:
-        group = reqfile.group_name(name)
-        facts.groups.append(group)
-        found = [p for p in reqfile.parse(project, name, group).packages if p.name not in names]
-        facts.packages += found
-        names |= {p.name for p in found}
     return main
+
+
+def _development_set(project: Project, facts: ManagerFacts, rel: str, group: str) -> None:
+    """A development file's packages, under its own group: those no file read before lists."""
+    facts.groups.append(group)
+    listed = {p.name for p in facts.packages}
+    facts.packages += [p for p in reqfile.parse(project, rel, group).packages if p.name not in listed]
